@@ -1,0 +1,92 @@
+"""Process configuration read once from ``ANFANG_*`` environment variables.
+
+Every setting has a safe default so a newcomer's ``make run`` needs no set-up; production overrides
+them (see docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value anfang cannot use."""
+
+
+def _int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not an integer") from exc
+    if value < minimum:
+        raise ConfigError(f"{name}={value} is below the minimum {minimum}")
+    return value
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated process settings; built once by :func:`load`."""
+
+    data_dir: Path
+    database_url: str | None
+    secret_key: str
+    debug: bool
+    host: str
+    port: int
+    allowed_hosts: tuple[str, ...]
+    mqtt_url: str
+    sia_port: int
+    time_zone: str
+    login_failure_limit: int
+    login_cooloff_minutes: int
+
+
+def _secret_key(data_dir: Path) -> str:
+    """Use ANFANG_SECRET_KEY, else a random key kept in the data directory (never a fixed default)."""
+    key = os.environ.get("ANFANG_SECRET_KEY")
+    if key:
+        return key
+    path = data_dir / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        import secrets
+
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+def load() -> Config:
+    data_dir = Path(os.environ.get("ANFANG_DATA_DIR", "var")).resolve()
+    host = os.environ.get("ANFANG_HOST", "127.0.0.1")
+    hosts = os.environ.get("ANFANG_ALLOWED_HOSTS", "")
+    allowed = tuple(h.strip() for h in hosts.split(",") if h.strip()) or (host, "localhost", "127.0.0.1")
+    return Config(
+        data_dir=data_dir,
+        database_url=os.environ.get("DATABASE_URL") or None,
+        secret_key=_secret_key(data_dir),
+        debug=_bool("ANFANG_DEBUG", False),
+        host=host,
+        port=_int("ANFANG_PORT", 8000, minimum=1),
+        allowed_hosts=allowed,
+        mqtt_url=os.environ.get("ANFANG_MQTT_URL", "mqtt://127.0.0.1:1883"),
+        sia_port=_int("ANFANG_SIA_PORT", 7000, minimum=1),
+        time_zone=os.environ.get("ANFANG_TIME_ZONE", "Asia/Shanghai"),
+        login_failure_limit=_int("ANFANG_LOGIN_FAILURE_LIMIT", 5, minimum=1),
+        login_cooloff_minutes=_int("ANFANG_LOGIN_COOLOFF_MINUTES", 15, minimum=1),
+    )

@@ -1,0 +1,48 @@
+"""Shared fixtures: two communities of two property companies, with a user per role in each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.support import factories
+
+
+@dataclass
+class Tenancy:
+    """Community A and B (different property companies and police stations), a user per role."""
+
+    a: Any
+    b: Any
+    manager_a: Any
+    manager_b: Any
+    operator_a: Any
+    police_a: Any
+    admin: Any
+
+
+@pytest.fixture
+def tenancy(db: Any) -> Tenancy:
+    from anfang.core.choices import RoleChoices
+
+    a = factories.community(code="a", name="小区A")
+    b = factories.community(code="b", name="小区B")
+    police = factories.user("police_a", police_station=a.police_station)
+    admin = factories.user("admin_x", is_platform_admin=True)
+    return Tenancy(
+        a=a,
+        b=b,
+        manager_a=factories.manager(a, "manager_a"),
+        manager_b=factories.manager(b, "manager_b"),
+        operator_a=factories.user("operator_a", community=a, role=RoleChoices.OPERATOR),
+        police_a=police,
+        admin=admin,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    """PBKDF2 with 1 M iterations costs ~0.7 s a user; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
