@@ -1,4 +1,8 @@
-"""URL map: UI at /, API at /api/v1/, Django admin at /admin/ (platform admin only)."""
+"""URL map: UI at /, API at /api/v1/, Django admin at /admin/ (platform admin only).
+
+UI URLs: /communities/ (list), /c/<community code>/… (everything of one community: plan, locations,
+perimeter, devices), /catalogue/… (device models, manufacturers, certificates).
+"""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -10,6 +14,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("anfang.core.urls")),
-    path("sites/", include("anfang.sites.urls")),
-    path("devices/", include("anfang.devices.urls")),
+    path("", include("anfang.sites.urls")),
+    path("", include("anfang.devices.urls")),
 ]
