@@ -59,28 +59,50 @@ def _raw(sql: str, params: list) -> None:
         cur.execute(sql, params)
 
 
-def test_tampered_row_is_detected(tenancy):
+@pytest.fixture
+def attacker_with_ddl_rights():
+    """Someone with full database rights drops the append-only triggers before tampering."""
+    with connection.cursor() as cur:
+        for table in ("core_changerecord", "core_accessrecord"):
+            if connection.vendor == "postgresql":
+                cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only")
+            else:
+                cur.execute(f"DROP TRIGGER IF EXISTS {table}_append_only")
+
+
+def test_database_refuses_to_rewrite_audit_rows(tenancy):
+    from django.db import DatabaseError, transaction
+
+    row = ChangeRecord.objects.first()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _raw(f"UPDATE {ChangeRecord._meta.db_table} SET object_repr = %s WHERE id = %s", ["forged", row.pk])
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic():
+            _raw(f"DELETE FROM {ChangeRecord._meta.db_table} WHERE id = %s", [row.pk])
+
+
+def test_tampered_row_is_detected(tenancy, attacker_with_ddl_rights):
     row = ChangeRecord.objects.filter(object_type="sites.community").first()
     _raw(f"UPDATE {ChangeRecord._meta.db_table} SET object_repr = %s WHERE id = %s", ["forged", row.pk])
     _, problems = audit.verify("change")
     assert any(p.seq == row.seq and "changed" in p.problem for p in problems)
 
 
-def test_deleted_middle_row_is_detected(tenancy):
+def test_deleted_middle_row_is_detected(tenancy, attacker_with_ddl_rights):
     rows = list(ChangeRecord.objects.order_by("seq")[:3])
     _raw(f"DELETE FROM {ChangeRecord._meta.db_table} WHERE id = %s", [rows[1].pk])
     _, problems = audit.verify("change")
     assert any("missing" in p.problem for p in problems)
 
 
-def test_deleted_newest_row_is_detected(tenancy):
+def test_deleted_newest_row_is_detected(tenancy, attacker_with_ddl_rights):
     newest = ChangeRecord.objects.order_by("-seq").first()
     _raw(f"DELETE FROM {ChangeRecord._meta.db_table} WHERE id = %s", [newest.pk])
     _, problems = audit.verify("change")
     assert any("newest" in p.problem for p in problems)
 
 
-def test_verify_command_exit_status(tenancy):
+def test_verify_command_exit_status(tenancy, attacker_with_ddl_rights):
     out = StringIO()
     call_command("audit", "verify", stdout=out)
     assert "OK" in out.getvalue()
