@@ -6,56 +6,15 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyCookie, HttpBearer
 
+# BearerToken and SessionUser live with the other API helpers; imported here for ``api`` and callers.
+from anfang.core.api_tools import BearerToken, SessionUser, registry_auth, request_user
 from anfang.core.errors import DomainError
-from anfang.core.models import ApiToken, hash_token
 
-
-class BearerToken(HttpBearer):
-    """``Authorization: Bearer <token>``: user tokens act as their user; device tokens only ingest."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        api_token = (
-            ApiToken.objects.active()
-            .select_related("user", "device")
-            .filter(key_hash=hash_token(token))
-            .first()
-        )
-        if api_token is None:
-            return None
-        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
-        request.api_token = api_token  # type: ignore[attr-defined]
-        if api_token.user is not None:
-            if not api_token.user.is_active:
-                return None
-            request.user = api_token.user
-            ctx = getattr(request, "audit", None)
-            if ctx is not None:
-                ctx.user = api_token.user
-            return api_token.user
-        # Device tokens authenticate the device, never a user: registry endpoints refuse them.
-        request.device = api_token.device  # type: ignore[attr-defined]
-        ctx = getattr(request, "audit", None)
-        if ctx is not None:
-            ctx.system = f"device:{api_token.device.code}" if api_token.device else "device"
-        return api_token
-
-
-class SessionUser(APIKeyCookie):
-    """Browser session (with CSRF on unsafe methods)."""
-
-    param_name = "sessionid"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user
-        return None
+__all__ = ["BearerToken", "SessionUser", "api", "error", "registry_auth"]
 
 
 api = NinjaAPI(
@@ -85,9 +44,21 @@ def _django_validation_error(request: HttpRequest, exc: ValidationError) -> Http
     return error(request, "invalid", detail, 400)
 
 
+def _schema_messages(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """pydantic's error list as ``{field: [messages]}``, like model validation errors."""
+    detail: dict[str, list[str]] = {}
+    for err in errors:
+        loc = [str(part) for part in err.get("loc", ())]
+        # Drop the parameter source and the schema argument name ("body", "payload").
+        while loc and loc[0] in {"body", "query", "path", "payload", "paging", "filters", "cookie"}:
+            loc = loc[1:]
+        detail.setdefault(".".join(loc) or "__all__", []).append(str(err.get("msg", "invalid")))
+    return detail
+
+
 @api.exception_handler(NinjaValidationError)
 def _schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return error(request, "invalid", exc.errors, 422)
+    return error(request, "invalid", _schema_messages(exc.errors), 422)
 
 
 @api.exception_handler(AuthenticationError)
@@ -109,10 +80,53 @@ def _does_not_exist(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpRespon
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error(
         request,
-        {401: "unauthorized", 403: "forbidden", 404: "not_found"}.get(exc.status_code, "error"),
+        {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found"}.get(
+            exc.status_code, "error"
+        ),
         str(exc),
         exc.status_code,
     )
+
+
+class MembershipOut(Schema):
+    code: str
+    name: str
+    roles: list[str]
+    can_change_registry: bool
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    is_admin: bool
+    police_station: str | None
+    roles: list[str]
+    communities: list[MembershipOut]
+
+
+@api.get("/me", response=MeOut, auth=registry_auth, tags=["me"], operation_id="me")
+def me(request: HttpRequest) -> dict[str, Any]:
+    """Who the token or session belongs to, their roles and the communities they see."""
+    from anfang.core.tenancy import Perm, all_roles, communities_for, has_perm, roles_in
+
+    user = request_user(request)
+    communities = [
+        {
+            "code": c.code,
+            "name": c.name,
+            "roles": sorted(roles_in(user, c)),
+            "can_change_registry": has_perm(user, c, Perm.CHANGE_REGISTRY),
+        }
+        for c in communities_for(user).select_related("police_station").order_by("code")
+    ]
+    return {
+        "username": user.get_username(),
+        "display_name": user.display_name,
+        "is_admin": user.is_admin,
+        "police_station": user.police_station.code if user.police_station else None,
+        "roles": sorted(all_roles(user)),
+        "communities": communities,
+    }
 
 
 def register_routers() -> None:

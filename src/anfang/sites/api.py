@@ -1,5 +1,450 @@
-"""JSON API of the registry (filled in by the registry API work)."""
+"""Registry API of places: police stations, property companies, communities, locations, perimeter.
 
-from ninja import Router
+Thin endpoints: load through ``.for_user()``, check the permission, validate and save (change-logged
+by signals, attributed to the token's or session's user).
+"""
 
-router = Router()
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from anfang.core.api_tools import (
+    Paging,
+    apply_filters,
+    assign,
+    community_or_404,
+    delete_instance,
+    filter_schema,
+    get_or_404,
+    paginate,
+    registry_auth,
+    request_user,
+    require_admin,
+    require_change,
+    resolve_ref,
+    save_instance,
+)
+from anfang.core.tenancy import Perm
+from anfang.sites.filters import (
+    CommunityFilterSet,
+    LocationFilterSet,
+    PerimeterSegmentFilterSet,
+    SearchFilterSet,
+)
+from anfang.sites.models import Community, Location, PerimeterSegment, PoliceStation, PropertyCompany
+from anfang.sites.schemas import (
+    CommunityIn,
+    CommunityOut,
+    CommunityPage,
+    CommunityPatch,
+    LocationIn,
+    LocationOut,
+    LocationPage,
+    LocationPatch,
+    PerimeterSegmentIn,
+    PerimeterSegmentOut,
+    PerimeterSegmentPage,
+    PerimeterSegmentPatch,
+    PoliceStationIn,
+    PoliceStationOut,
+    PoliceStationPage,
+    PoliceStationPatch,
+    PropertyCompanyIn,
+    PropertyCompanyOut,
+    PropertyCompanyPage,
+    PropertyCompanyPatch,
+)
+
+router = Router(auth=registry_auth)
+
+
+class PoliceStationFilterSet(SearchFilterSet):
+    search_fields = ("code", "name", "district", "address")
+
+    class Meta:
+        model = PoliceStation
+        fields: list[str] = []
+
+
+class PropertyCompanyFilterSet(SearchFilterSet):
+    search_fields = ("code", "name", "contact")
+
+    class Meta:
+        model = PropertyCompany
+        fields: list[str] = []
+
+
+# Query parameters of the FilterSets, for the OpenAPI (mypy sees a plain Schema).
+if TYPE_CHECKING:
+    PoliceStationFilters = Schema
+    PropertyCompanyFilters = Schema
+    CommunityFilters = Schema
+    LocationFilters = Schema
+    PerimeterSegmentFilters = Schema
+else:
+    PoliceStationFilters = filter_schema(PoliceStationFilterSet, "PoliceStationFilters")
+    PropertyCompanyFilters = filter_schema(PropertyCompanyFilterSet, "PropertyCompanyFilters")
+    CommunityFilters = filter_schema(CommunityFilterSet, "CommunityFilters")
+    LocationFilters = filter_schema(LocationFilterSet, "LocationFilters")
+    PerimeterSegmentFilters = filter_schema(PerimeterSegmentFilterSet, "PerimeterSegmentFilters")
+
+# ---------------------------------------------------------------------------------------------------
+# Police stations (reference data: everyone reads, the platform admin writes)
+# ---------------------------------------------------------------------------------------------------
+
+STATIONS = ["police stations"]
+
+
+@router.get(
+    "/police-stations", response=PoliceStationPage, tags=STATIONS, operation_id="list_police_stations"
+)
+def list_police_stations(
+    request: HttpRequest, paging: Query[Paging], filters: Query[PoliceStationFilters]
+) -> dict[str, Any]:
+    request_user(request)
+    qs = apply_filters(PoliceStationFilterSet, request, PoliceStation.objects.all())
+    return paginate(qs.order_by("code"), paging)
+
+
+@router.post(
+    "/police-stations", response={201: PoliceStationOut}, tags=STATIONS, operation_id="create_police_station"
+)
+def create_police_station(request: HttpRequest, payload: PoliceStationIn) -> tuple[int, PoliceStation]:
+    require_admin(request_user(request))
+    station = PoliceStation()
+    assign(station, payload.model_dump())
+    return 201, save_instance(station)
+
+
+@router.get(
+    "/police-stations/{code}", response=PoliceStationOut, tags=STATIONS, operation_id="get_police_station"
+)
+def get_police_station(request: HttpRequest, code: str) -> PoliceStation:
+    request_user(request)
+    return get_or_404(PoliceStation.objects.all(), code=code)
+
+
+@router.patch(
+    "/police-stations/{code}", response=PoliceStationOut, tags=STATIONS, operation_id="update_police_station"
+)
+def update_police_station(request: HttpRequest, code: str, payload: PoliceStationPatch) -> PoliceStation:
+    require_admin(request_user(request))
+    station = get_or_404(PoliceStation.objects.all(), code=code)
+    assign(station, payload.model_dump(exclude_unset=True))
+    return save_instance(station)
+
+
+@router.delete(
+    "/police-stations/{code}", response={204: None}, tags=STATIONS, operation_id="delete_police_station"
+)
+def delete_police_station(request: HttpRequest, code: str) -> tuple[int, None]:
+    require_admin(request_user(request))
+    delete_instance(get_or_404(PoliceStation.objects.all(), code=code))
+    return 204, None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Property companies (reference data)
+# ---------------------------------------------------------------------------------------------------
+
+COMPANIES = ["property companies"]
+
+
+@router.get(
+    "/property-companies",
+    response=PropertyCompanyPage,
+    tags=COMPANIES,
+    operation_id="list_property_companies",
+)
+def list_property_companies(
+    request: HttpRequest, paging: Query[Paging], filters: Query[PropertyCompanyFilters]
+) -> dict[str, Any]:
+    request_user(request)
+    qs = apply_filters(PropertyCompanyFilterSet, request, PropertyCompany.objects.all())
+    return paginate(qs.order_by("code"), paging)
+
+
+@router.post(
+    "/property-companies",
+    response={201: PropertyCompanyOut},
+    tags=COMPANIES,
+    operation_id="create_property_company",
+)
+def create_property_company(request: HttpRequest, payload: PropertyCompanyIn) -> tuple[int, PropertyCompany]:
+    require_admin(request_user(request))
+    company = PropertyCompany()
+    assign(company, payload.model_dump())
+    return 201, save_instance(company)
+
+
+@router.get(
+    "/property-companies/{code}",
+    response=PropertyCompanyOut,
+    tags=COMPANIES,
+    operation_id="get_property_company",
+)
+def get_property_company(request: HttpRequest, code: str) -> PropertyCompany:
+    request_user(request)
+    return get_or_404(PropertyCompany.objects.all(), code=code)
+
+
+@router.patch(
+    "/property-companies/{code}",
+    response=PropertyCompanyOut,
+    tags=COMPANIES,
+    operation_id="update_property_company",
+)
+def update_property_company(
+    request: HttpRequest, code: str, payload: PropertyCompanyPatch
+) -> PropertyCompany:
+    require_admin(request_user(request))
+    company = get_or_404(PropertyCompany.objects.all(), code=code)
+    assign(company, payload.model_dump(exclude_unset=True))
+    return save_instance(company)
+
+
+@router.delete(
+    "/property-companies/{code}",
+    response={204: None},
+    tags=COMPANIES,
+    operation_id="delete_property_company",
+)
+def delete_property_company(request: HttpRequest, code: str) -> tuple[int, None]:
+    require_admin(request_user(request))
+    delete_instance(get_or_404(PropertyCompany.objects.all(), code=code))
+    return 204, None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Communities
+# ---------------------------------------------------------------------------------------------------
+
+COMMUNITIES = ["communities"]
+COMMUNITY_REFS = {
+    "police_station": lambda v: resolve_ref(PoliceStation.objects.all(), "police_station", v),
+    "property_company": lambda v: resolve_ref(PropertyCompany.objects.all(), "property_company", v),
+}
+
+
+def _communities(request: HttpRequest) -> Any:
+    return Community.objects.for_user(request_user(request)).select_related(
+        "police_station", "property_company"
+    )
+
+
+@router.get("/communities", response=CommunityPage, tags=COMMUNITIES, operation_id="list_communities")
+def list_communities(
+    request: HttpRequest, paging: Query[Paging], filters: Query[CommunityFilters]
+) -> dict[str, Any]:
+    qs = apply_filters(CommunityFilterSet, request, _communities(request))
+    return paginate(qs.order_by("code"), paging)
+
+
+@router.post("/communities", response={201: CommunityOut}, tags=COMMUNITIES, operation_id="create_community")
+def create_community(request: HttpRequest, payload: CommunityIn) -> tuple[int, Community]:
+    require_admin(request_user(request))
+    community = Community()
+    assign(community, payload.model_dump(), COMMUNITY_REFS)
+    return 201, save_instance(community)
+
+
+@router.get("/communities/{code}", response=CommunityOut, tags=COMMUNITIES, operation_id="get_community")
+def get_community(request: HttpRequest, code: str) -> Community:
+    return get_or_404(_communities(request), code=code)
+
+
+@router.patch("/communities/{code}", response=CommunityOut, tags=COMMUNITIES, operation_id="update_community")
+def update_community(request: HttpRequest, code: str, payload: CommunityPatch) -> Community:
+    user = request_user(request)
+    community = get_or_404(_communities(request), code=code)
+    require_change(user, community)
+    assign(community, payload.model_dump(exclude_unset=True), COMMUNITY_REFS)
+    return save_instance(community)
+
+
+@router.delete("/communities/{code}", response={204: None}, tags=COMMUNITIES, operation_id="delete_community")
+def delete_community(request: HttpRequest, code: str) -> tuple[int, None]:
+    user = request_user(request)
+    community = get_or_404(_communities(request), code=code)
+    require_admin(user)
+    delete_instance(community)
+    return 204, None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Locations of a community (第8–15条)
+# ---------------------------------------------------------------------------------------------------
+
+LOCATIONS = ["locations"]
+
+
+def _location_refs(community: Community) -> dict[str, Any]:
+    same = Location.objects.filter(community=community)
+    return {
+        "parent": lambda v: resolve_ref(same, "parent", v),
+        "linked_to": lambda v: resolve_ref(same, "linked_to", v),
+    }
+
+
+def _locations(request: HttpRequest, community: Community) -> Any:
+    return (
+        Location.objects.for_user(request_user(request))
+        .filter(community=community)
+        .select_related("community", "parent", "linked_to")
+    )
+
+
+@router.get(
+    "/communities/{community}/locations",
+    response=LocationPage,
+    tags=LOCATIONS,
+    operation_id="list_locations",
+)
+def list_locations(
+    request: HttpRequest, community: str, paging: Query[Paging], filters: Query[LocationFilters]
+) -> dict[str, Any]:
+    site = community_or_404(request_user(request), community)
+    qs = apply_filters(LocationFilterSet, request, _locations(request, site))
+    return paginate(qs.order_by("code"), paging)
+
+
+@router.post(
+    "/communities/{community}/locations",
+    response={201: LocationOut},
+    tags=LOCATIONS,
+    operation_id="create_location",
+)
+def create_location(request: HttpRequest, community: str, payload: LocationIn) -> tuple[int, Location]:
+    site = community_or_404(request_user(request), community, Perm.CHANGE_REGISTRY)
+    location = Location(community=site)
+    assign(location, payload.model_dump(), _location_refs(site))
+    return 201, save_instance(location)
+
+
+@router.get(
+    "/communities/{community}/locations/{code}",
+    response=LocationOut,
+    tags=LOCATIONS,
+    operation_id="get_location",
+)
+def get_location(request: HttpRequest, community: str, code: str) -> Location:
+    site = community_or_404(request_user(request), community)
+    return get_or_404(_locations(request, site), code=code)
+
+
+@router.patch(
+    "/communities/{community}/locations/{code}",
+    response=LocationOut,
+    tags=LOCATIONS,
+    operation_id="update_location",
+)
+def update_location(request: HttpRequest, community: str, code: str, payload: LocationPatch) -> Location:
+    user = request_user(request)
+    site = community_or_404(user, community)
+    location = get_or_404(_locations(request, site), code=code)
+    require_change(user, site)
+    assign(location, payload.model_dump(exclude_unset=True), _location_refs(site))
+    return save_instance(location)
+
+
+@router.delete(
+    "/communities/{community}/locations/{code}",
+    response={204: None},
+    tags=LOCATIONS,
+    operation_id="delete_location",
+)
+def delete_location(request: HttpRequest, community: str, code: str) -> tuple[int, None]:
+    user = request_user(request)
+    site = community_or_404(user, community)
+    location = get_or_404(_locations(request, site), code=code)
+    require_change(user, site)
+    delete_instance(location)
+    return 204, None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Perimeter segments (第8条)
+# ---------------------------------------------------------------------------------------------------
+
+PERIMETER = ["perimeter segments"]
+
+
+def _segments(request: HttpRequest, community: Community) -> Any:
+    return (
+        PerimeterSegment.objects.for_user(request_user(request))
+        .filter(community=community)
+        .select_related("community")
+    )
+
+
+@router.get(
+    "/communities/{community}/perimeter-segments",
+    response=PerimeterSegmentPage,
+    tags=PERIMETER,
+    operation_id="list_perimeter_segments",
+)
+def list_perimeter_segments(
+    request: HttpRequest, community: str, paging: Query[Paging], filters: Query[PerimeterSegmentFilters]
+) -> dict[str, Any]:
+    site = community_or_404(request_user(request), community)
+    qs = apply_filters(PerimeterSegmentFilterSet, request, _segments(request, site))
+    return paginate(qs.order_by("code"), paging)
+
+
+@router.post(
+    "/communities/{community}/perimeter-segments",
+    response={201: PerimeterSegmentOut},
+    tags=PERIMETER,
+    operation_id="create_perimeter_segment",
+)
+def create_perimeter_segment(
+    request: HttpRequest, community: str, payload: PerimeterSegmentIn
+) -> tuple[int, PerimeterSegment]:
+    site = community_or_404(request_user(request), community, Perm.CHANGE_REGISTRY)
+    segment = PerimeterSegment(community=site)
+    assign(segment, payload.model_dump())
+    return 201, save_instance(segment)
+
+
+@router.get(
+    "/communities/{community}/perimeter-segments/{code}",
+    response=PerimeterSegmentOut,
+    tags=PERIMETER,
+    operation_id="get_perimeter_segment",
+)
+def get_perimeter_segment(request: HttpRequest, community: str, code: str) -> PerimeterSegment:
+    site = community_or_404(request_user(request), community)
+    return get_or_404(_segments(request, site), code=code)
+
+
+@router.patch(
+    "/communities/{community}/perimeter-segments/{code}",
+    response=PerimeterSegmentOut,
+    tags=PERIMETER,
+    operation_id="update_perimeter_segment",
+)
+def update_perimeter_segment(
+    request: HttpRequest, community: str, code: str, payload: PerimeterSegmentPatch
+) -> PerimeterSegment:
+    user = request_user(request)
+    site = community_or_404(user, community)
+    segment = get_or_404(_segments(request, site), code=code)
+    require_change(user, site)
+    assign(segment, payload.model_dump(exclude_unset=True))
+    return save_instance(segment)
+
+
+@router.delete(
+    "/communities/{community}/perimeter-segments/{code}",
+    response={204: None},
+    tags=PERIMETER,
+    operation_id="delete_perimeter_segment",
+)
+def delete_perimeter_segment(request: HttpRequest, community: str, code: str) -> tuple[int, None]:
+    user = request_user(request)
+    site = community_or_404(user, community)
+    segment = get_or_404(_segments(request, site), code=code)
+    require_change(user, site)
+    delete_instance(segment)
+    return 204, None

@@ -1,0 +1,331 @@
+"""Shared pieces of the registry API: authentication, scoped look-ups, permissions, filters, pages.
+
+Every registry endpoint follows one shape: ``user = request.auth`` (never a device), load through
+``.for_user()`` / :func:`community_or_404`, check :func:`require_change`, call a service or
+:func:`save_instance`, return a schema. Errors leave as ``{"error": code, "detail": …}`` through the
+handlers in ``core/api.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Annotated, Any, Optional, TypeVar
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError, QuerySet, RestrictedError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from ninja.errors import HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import AfterValidator, StringConstraints, create_model
+
+from anfang.core.errors import DomainError, PermissionDenied
+from anfang.core.models import ApiToken, User, hash_token
+from anfang.core.tenancy import Perm, communities_for, has_perm
+
+M = TypeVar("M", bound=models.Model)
+
+# ---------------------------------------------------------------------------------------------------
+# Authentication
+# ---------------------------------------------------------------------------------------------------
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>``: user tokens act as their user; device tokens only ingest."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        api_token = (
+            ApiToken.objects.active()
+            .select_related("user", "device")
+            .filter(key_hash=hash_token(token))
+            .first()
+        )
+        if api_token is None:
+            return None
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        request.api_token = api_token  # type: ignore[attr-defined]
+        if api_token.user is not None:
+            if not api_token.user.is_active:
+                return None
+            request.user = api_token.user
+            ctx = getattr(request, "audit", None)
+            if ctx is not None:
+                ctx.user = api_token.user
+            return api_token.user
+        # Device tokens authenticate the device, never a user: registry endpoints refuse them.
+        request.device = api_token.device  # type: ignore[attr-defined]
+        ctx = getattr(request, "audit", None)
+        if ctx is not None:
+            ctx.system = f"device:{api_token.device.code}" if api_token.device else "device"
+        return api_token
+
+
+class UserBearerToken(BearerToken):
+    """Bearer auth for endpoints that act for a person: a device token gets 403, not the registry."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        result = super().authenticate(request, token)
+        if isinstance(result, ApiToken):
+            raise HttpError(403, "device tokens may only send events")
+        return result
+
+
+class SessionUser(APIKeyCookie):
+    """Browser session, with Django's CSRF check on unsafe methods.
+
+    Requests that carry an ``Authorization`` header, or no logged-in session, are not session
+    requests: skipping them here keeps a bad or revoked token a clean 401 instead of a CSRF 403.
+    """
+
+    param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if "authorization" in request.headers:
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if key is None:
+            return None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+registry_auth = [UserBearerToken(), SessionUser()]
+
+
+def request_user(request: HttpRequest) -> User:
+    """The person behind the request (auth has already refused anonymous users and devices)."""
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise HttpError(403, "a user is required")
+    return user
+
+
+# ---------------------------------------------------------------------------------------------------
+# Input types: bad input must be a 4xx, never a database error
+# ---------------------------------------------------------------------------------------------------
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL characters; refuse them before the database does (with a 500).
+    if "\x00" in value:
+        raise ValueError("NUL characters are not allowed")
+    return value
+
+
+def _code(value: str) -> str:
+    if any(ord(ch) < 32 or ch.isspace() for ch in value):
+        raise ValueError("codes contain no spaces or control characters")
+    return value
+
+
+def _json_no_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        _no_nul(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_nul(str(key))
+            _json_no_nul(item)
+    elif isinstance(value, list):
+        for item in value:
+            _json_no_nul(item)
+    elif isinstance(value, float) and value != value:  # NaN
+        raise ValueError("NaN is not allowed")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=60), AfterValidator(_code)]
+PosInt = Annotated[int, Field(ge=0, le=2_147_483_647)]
+Number = Annotated[Decimal, Field(allow_inf_nan=False, ge=-(10**12), le=10**12)]
+JsonObject = Annotated[dict[str, Any], AfterValidator(_json_no_nul)]
+
+
+def partial_schema(schema: type[Schema], name: str, *, exclude: tuple[str, ...] = ()) -> type[Schema]:
+    """The PATCH twin of ``schema``: every field optional, only the fields sent are applied."""
+    fields: dict[str, Any] = {}
+    for field_name, info in schema.model_fields.items():
+        if field_name in exclude:
+            continue
+        annotation: Any = info.annotation
+        if info.metadata:
+            annotation = Annotated.__class_getitem__((annotation, *info.metadata))  # type: ignore[attr-defined]
+        fields[field_name] = (Optional[annotation], Field(None, description=info.description))  # noqa: UP045
+    model: type[Schema] = create_model(name, __base__=Schema, **fields)
+    return model
+
+
+# ---------------------------------------------------------------------------------------------------
+# Scoped look-ups and permissions
+# ---------------------------------------------------------------------------------------------------
+
+
+def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
+    """One object of an already scoped queryset, or 404 (also for malformed keys)."""
+    for value in lookup.values():
+        if isinstance(value, str) and "\x00" in value:
+            raise Http404
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def community_or_404(user: User, code: str, perm: str = Perm.VIEW) -> Any:
+    """The community ``code`` if ``user`` sees it (404 otherwise); 403 if seen but ``perm`` is missing."""
+    from anfang.sites.models import Community
+
+    community = get_or_404(Community.objects.for_user(user), code=code)
+    if perm != Perm.VIEW:
+        require_perm(user, community, perm)
+    return community
+
+
+def require_perm(user: User, community: Any, perm: str = Perm.CHANGE_REGISTRY) -> None:
+    if not has_perm(user, community, perm):
+        raise PermissionDenied(_("您在该小区没有修改登记信息的权限。"))
+
+
+def require_change(user: User, community: Any) -> None:
+    """Writing facilities of a community needs ``Perm.CHANGE_REGISTRY`` there."""
+    require_perm(user, community, Perm.CHANGE_REGISTRY)
+
+
+def require_admin(user: User) -> None:
+    if not user.is_admin:
+        raise PermissionDenied(_("仅平台管理员可以执行此操作。"))
+
+
+def require_catalogue_author(user: User) -> None:
+    """Managers and technicians (anyone who may change some registry) add catalogue entries."""
+    if not (user.is_admin or communities_for(user, Perm.CHANGE_REGISTRY).exists()):
+        raise PermissionDenied(_("仅平台管理员、物业管理员或维保人员可以新增产品目录。"))
+
+
+def resolve_ref(queryset: QuerySet[M], field: str, value: Any, *, key: str = "code") -> M | None:
+    """A foreign record named in the body by ``key``; unknown names are a 400 on ``field``."""
+    if value is None:
+        return None
+    obj = queryset.filter(**{key: value}).first() if not _has_nul(value) else None
+    if obj is None:
+        raise ValidationError({field: [_("未找到“%(value)s”。") % {"value": value}]})
+    return obj
+
+
+def _has_nul(value: Any) -> bool:
+    return isinstance(value, str) and "\x00" in value
+
+
+# ---------------------------------------------------------------------------------------------------
+# Writes
+# ---------------------------------------------------------------------------------------------------
+
+
+def assign(
+    obj: models.Model,
+    data: Mapping[str, Any],
+    refs: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> None:
+    """Copy ``data`` onto ``obj``; fields in ``refs`` are looked up (code → object) first."""
+    refs = refs or {}
+    problems: dict[str, list[str]] = {}
+    for name, value in data.items():
+        if name in refs:
+            try:
+                setattr(obj, name, refs[name](value))
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    problems.setdefault(field, []).extend(messages)
+        else:
+            setattr(obj, name, value)
+    if problems:
+        raise ValidationError(problems)
+
+
+def save_instance(obj: M) -> M:
+    """Validate like a form would (400 with every field's messages) and store; change-logged by signals."""
+    obj.full_clean()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:  # a concurrent duplicate slipped past full_clean
+        raise DomainError("conflict", _("与已有记录冲突。"), status=409) from exc
+    return obj
+
+
+def delete_instance(obj: models.Model) -> None:
+    """Delete, or 409 when other records still depend on it (devices at a location, …)."""
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        raise DomainError(
+            "protected", _("仍有其他记录引用“%(obj)s”，不能删除。") % {"obj": obj}, status=409
+        ) from exc
+
+
+# ---------------------------------------------------------------------------------------------------
+# Lists: filters and pages
+# ---------------------------------------------------------------------------------------------------
+
+
+class Paging(Schema):
+    limit: int = Field(50, ge=1, le=500, description="page size")
+    offset: int = Field(0, ge=0, le=10**9, description="rows to skip")
+
+
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    """``{"count": total, "items": [...]}`` of ``item``."""
+    model: type[Schema] = create_model(name, __base__=Schema, count=(int, ...), items=(list[item], ...))  # type: ignore[valid-type]
+    return model
+
+
+def paginate(queryset: QuerySet[Any], paging: Paging) -> dict[str, Any]:
+    return {
+        "count": queryset.count(),
+        "items": list(queryset[paging.offset : paging.offset + paging.limit]),
+    }
+
+
+def filter_schema(filterset: type[django_filters.FilterSet], name: str, **extra: Any) -> type[Schema]:
+    """Query parameters of ``filterset`` for the OpenAPI; the values are applied by :func:`apply_filters`."""
+    fields: dict[str, Any] = {}
+    for field_name, flt in filterset.base_filters.items():
+        many = isinstance(flt, django_filters.MultipleChoiceFilter)
+        annotation: Any = Optional[list[str]] if many else Optional[str]  # noqa: UP045
+        choices = getattr(flt, "extra", {}).get("choices")
+        schema_extra: dict[str, Any] = {}
+        if choices and not callable(choices):
+            values = [str(value) for value, _label in choices if value != ""]
+            schema_extra = {"items": {"type": "string", "enum": values}} if many else {"enum": values}
+        fields[field_name] = (annotation, Field(None, json_schema_extra=schema_extra or None))
+    for field_name, spec in extra.items():
+        fields[field_name] = spec
+    model: type[Schema] = create_model(name, __base__=Schema, **fields)
+    return model
+
+
+def apply_filters(
+    filterset: type[django_filters.FilterSet], request: HttpRequest, queryset: QuerySet[M]
+) -> QuerySet[M]:
+    """``FilterSet(request.GET, queryset=qs).qs``; invalid values are a 400 naming the parameter."""
+    fs = filterset(request.GET, queryset=queryset, request=request)
+    if not fs.is_valid():
+        raise ValidationError({field: list(messages) for field, messages in fs.errors.items()})
+    result: QuerySet[M] = fs.qs
+    return result
+
+
+def not_found() -> HttpError:
+    return HttpError(404, "not found")
