@@ -12,6 +12,9 @@ from anfang.sites import demo
 
 
 class Command(BaseCommand):
+    # Works on the models only; a broken URL or template elsewhere must not block it.
+    requires_system_checks: list[str] = []
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Translated when the command runs (argparse cannot format lazy strings).
