@@ -8,6 +8,7 @@ handlers in ``core/api.py``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Optional, TypeVar
@@ -140,8 +141,8 @@ def _json_no_nul(value: Any) -> Any:
     elif isinstance(value, list):
         for item in value:
             _json_no_nul(item)
-    elif isinstance(value, float) and value != value:  # NaN
-        raise ValueError("NaN is not allowed")
+    elif isinstance(value, float) and not math.isfinite(value):  # JSON cannot carry NaN/Infinity back
+        raise ValueError("NaN and Infinity are not allowed")
     return value
 
 
