@@ -61,9 +61,7 @@ class DeviceChoiceField(forms.ModelChoiceField):
 class DeviceTokenForm(TokenForm):
     """An ingest token for one device (platform admins only)."""
 
-    device = DeviceChoiceField(
-        label=_("设备"), queryset=None, empty_label=_("请选择设备")
-    )
+    device = DeviceChoiceField(label=_("设备"), queryset=None, empty_label=_("请选择设备"))
 
     field_order = ["device", "name", "expires_on"]
 
