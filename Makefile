@@ -75,8 +75,13 @@ pytest-browser: messages
 test: install messages lint typecheck pytest-sqlite pytest-postgres
 	@echo "make test: all steps passed"
 
+# Both databases by default; BENCH_DATABASES=sqlite for a quicker run. Sizes: BENCH_AUDIT_ROWS, BENCH_DEVICES.
+BENCH_DATABASES ?= sqlite postgres
 bench: install messages
-	$(BIN)/python -m bench
+	@for db in $(BENCH_DATABASES); do \
+		if [ "$$db" = postgres ]; then scripts/with-postgres.sh $(BIN)/python -m bench; \
+		else env -u DATABASE_URL $(BIN)/python -m bench; fi; \
+	done
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
