@@ -256,7 +256,7 @@ def build_site_plan(
     view_box = " ".join(
         _n(v) for v in (minx - margin, -margin, maxx - minx + 2 * margin, maxy - miny + margin + bottom)
     )
-    font = span / 70
+    font = span / 55
     symbol_r = span / 150
 
     layers = {
