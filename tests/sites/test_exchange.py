@@ -101,9 +101,7 @@ def wipe() -> None:
     AcceptanceRecord.objects.all().delete()
     ChangeAuthorisation.objects.all().delete()
     Device.objects.all().delete()
-    Location.objects.update(linked_to=None)
-    for loc in Location.objects.order_by("-parent_id"):
-        loc.delete()
+    Location.objects.all().delete()
     PerimeterSegment.objects.all().delete()
     Community.objects.all().delete()
     Certificate.objects.all().delete()
@@ -329,9 +327,7 @@ def test_shared_records_are_reused_not_overwritten():
     doc = exchange.export_community(build_community())
     Device.objects.all().delete()
     AcceptanceRecord.objects.all().delete()
-    Location.objects.update(linked_to=None)
-    for loc in Location.objects.order_by("-parent_id"):
-        loc.delete()
+    Location.objects.all().delete()
     PerimeterSegment.objects.all().delete()
     Community.objects.all().delete()
     PoliceStation.objects.filter(code="ps-yh").update(name="站前派出所（新址）")
@@ -533,3 +529,34 @@ def test_today_is_used_for_certificates():
     ).isoformat()
     problems = exchange.validate_document(doc)
     assert any(p.code == "no_certificate" for p in problems)
+
+
+def test_a_device_already_in_service_is_not_refused_on_update():
+    """R-24/R-29 guard the step into service (as save_device does), not every later edit."""
+    doc = exchange.export_community(build_community())
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Certificate.objects.update(expires_on=yesterday)
+    doc["device_models"][0]["certificates"][0]["expires_on"] = yesterday.isoformat()
+    doc["devices"][0]["name"] = "南门车行摄像机（改名）"
+    result = exchange.import_community(doc, by=None, replace=True)
+    assert result.ok, result.problems
+    assert result.updated["device"] == 1
+
+
+def test_impossible_heartbeat_time_is_a_problem_not_a_crash():
+    doc = load("minimal.json")
+    doc["devices"][0]["heartbeat"] = {"last_seen_at": "2026-13-01T00:00:00+00:00"}
+    doc["devices"].append(
+        {**doc["devices"][0], "code": "xin-cam2", "heartbeat": {"last_seen_at": "2026-01-01T08:00"}}
+    )
+    assert paths(exchange.validate_document(doc)) == {
+        "$.devices[0].heartbeat.last_seen_at",
+        "$.devices[1].heartbeat.last_seen_at",
+    }
+
+
+def test_schema_problems_come_in_file_order():
+    doc = load("minimal.json")
+    doc["devices"] = [{**doc["devices"][0], "code": f"d{i}", "status": "bad"} for i in range(12)]
+    problems = exchange.validate_document(doc)
+    assert [p.path for p in problems] == [f"$.devices[{i}].status" for i in range(12)]

@@ -25,6 +25,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -237,8 +238,15 @@ def _from_json(value: Any, kind: str) -> Any:
     if kind == "date":
         return dt.date.fromisoformat(value)
     if kind == "datetime":
-        return parse_datetime(value)
+        return _parse_datetime(value)
     return value
+
+
+def _parse_datetime(value: str) -> dt.datetime | None:
+    try:
+        return parse_datetime(value)
+    except ValueError:  # well-formed but impossible, e.g. month 13
+        return None
 
 
 def _dump(obj: models.Model, fields: list[F]) -> dict[str, Any]:
@@ -470,11 +478,12 @@ def community_schema() -> dict[str, Any]:
 
 def export_community(community: Community) -> dict[str, Any]:
     """The whole community as a document of :func:`community_schema`; logged as an export (R-33.5)."""
-    devices = list(
+    # Sorted in Python, not by the database, so the order does not depend on its collation.
+    devices = sorted(
         Device.objects.filter(community=community)
         .select_related("location", "device_model__manufacturer")
-        .prefetch_related("acceptance_records")
-        .order_by("code")
+        .prefetch_related("acceptance_records"),
+        key=lambda d: d.code,
     )
     models_used = sorted(
         {d.device_model for d in devices if d.device_model is not None},
@@ -483,7 +492,9 @@ def export_community(community: Community) -> dict[str, Any]:
     makers = sorted({m.manufacturer for m in models_used}, key=lambda m: m.code)
     locations = list(Location.objects.filter(community=community).select_related("parent", "linked_to"))
     locations.sort(key=lambda loc: loc.code)
-    segments = PerimeterSegment.objects.filter(community=community).order_by("sequence", "code")
+    segments = sorted(
+        PerimeterSegment.objects.filter(community=community), key=lambda s: (s.sequence, s.code)
+    )
 
     data = _dump(community, COMMUNITY_FIELDS)
     station, company = community.police_station, community.property_company
@@ -637,11 +648,16 @@ def validate_document(doc: Any, *, replace: bool = False) -> list[Problem]:
             )
         ]
     problems: list[Problem] = []
-    for error in sorted(_validator().iter_errors(doc), key=lambda e: e.json_path):
+    for error in sorted(_validator().iter_errors(doc), key=_document_order):
         problems.extend(_schema_problems(error))
     if problems:
         return _unique(problems)
     return _unique(_Checker(doc, replace=replace).run())
+
+
+def _document_order(error: SchemaError) -> list[tuple[int, str]]:
+    """Sort errors as they appear in the file ($.devices[2] before $.devices[10])."""
+    return [(p, "") if isinstance(p, int) else (-1, str(p)) for p in error.absolute_path]
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -956,12 +972,21 @@ class _Checker:
         if self.community is not None:
             elsewhere = elsewhere.exclude(community=self.community)
         taken = {d.code: d.community.code for d in elsewhere}
-        refs = {_model_ref(d.get("model")) for d in devices} - {None}
+        wanted = Q(pk__in=[])
+        for ref in {_model_ref(d.get("model")) for d in devices} - {None}:
+            assert ref is not None
+            wanted |= Q(manufacturer__code=ref[0], model_number=ref[1])
         stored_models = {
             (m.manufacturer.code, m.model_number): m
-            for m in DeviceModel.objects.select_related("manufacturer").prefetch_related("certificates")
-            if (m.manufacturer.code, m.model_number) in refs
+            for m in DeviceModel.objects.filter(wanted)
+            .select_related("manufacturer")
+            .prefetch_related("certificates")
         }
+        stored_status: dict[str, str] = {}
+        if self.community is not None and self.replace:
+            stored_status = dict(
+                Device.objects.filter(community=self.community).values_list("code", "status")
+            )
         for i, d in enumerate(devices):
             base = f"$.devices[{i}]"
             if d["code"] in taken:
@@ -994,16 +1019,20 @@ class _Checker:
             if (caps.get("resolution_width") is None) != (caps.get("resolution_height") is None):
                 self.add(f"{base}.capabilities.resolution_height", _("分辨率须同时填写宽和高。"))
             seen_at = _get(d, ("heartbeat", "last_seen_at"))
-            if isinstance(seen_at, str) and (
-                parse_datetime(seen_at) is None or timezone.is_naive(parse_datetime(seen_at))  # type: ignore[arg-type]
-            ):
+            parsed = _parse_datetime(seen_at) if isinstance(seen_at, str) else None
+            if isinstance(seen_at, str) and (parsed is None or timezone.is_naive(parsed)):
                 self.add(
                     f"{base}.heartbeat.last_seen_at",
                     _("时间格式应为带时区的 ISO 8601，例如 2026-01-31T08:00:00+08:00。"),
                 )
             for j, record in enumerate(d.get("acceptance", [])):
                 self.fields(AcceptanceRecord, record, ACCEPTANCE_FIELDS, f"{base}.acceptance[{j}]")
-            if d.get("status") == DeviceStatusChoices.IN_SERVICE:
+            # Like devices.services.save_device, the rule guards the step into service: a device
+            # already in service is not refused here (compliance reports flag expired certificates).
+            if (
+                d.get("status") == DeviceStatusChoices.IN_SERVICE
+                and stored_status.get(d["code"]) != DeviceStatusChoices.IN_SERVICE
+            ):
                 self.check_in_service(base, d, ref, stored_models)
 
     def check_in_service(
