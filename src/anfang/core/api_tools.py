@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import HttpError
+from ninja.schema import DjangoGetter
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import AfterValidator, StringConstraints, create_model
+from pydantic import AfterValidator, ConfigDict, StringConstraints, create_model, model_validator
 
 from anfang.core.errors import DomainError, PermissionDenied
 from anfang.core.models import ApiToken, User, hash_token
@@ -153,6 +154,20 @@ Number = Annotated[Decimal, Field(allow_inf_nan=False, ge=-(10**12), le=10**12)]
 JsonObject = Annotated[dict[str, Any], AfterValidator(_json_no_nul)]
 
 
+class Body(Schema):
+    """A request body: a JSON object whose every key is a known field (typos are a 422, not ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_object(cls, data: Any) -> Any:
+        # ninja validates the raw body first (extra="forbid"), then a DjangoGetter around it.
+        if not isinstance(data, dict | DjangoGetter):
+            raise ValueError("the body must be a JSON object")
+        return data
+
+
 def partial_schema(schema: type[Schema], name: str, *, exclude: tuple[str, ...] = ()) -> type[Schema]:
     """The PATCH twin of ``schema``: every field optional, only the fields sent are applied."""
     fields: dict[str, Any] = {}
@@ -163,7 +178,7 @@ def partial_schema(schema: type[Schema], name: str, *, exclude: tuple[str, ...] 
         if info.metadata:
             annotation = Annotated.__class_getitem__((annotation, *info.metadata))  # type: ignore[attr-defined]
         fields[field_name] = (Optional[annotation], Field(None, description=info.description))  # noqa: UP045
-    model: type[Schema] = create_model(name, __base__=Schema, **fields)
+    model: type[Schema] = create_model(name, __base__=Body, **fields)
     return model
 
 

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from ninja import Field, Schema
 
-from anfang.core.api_tools import Code, JsonObject, PosInt, Text, page_schema, partial_schema
+from anfang.core.api_tools import Body, Code, JsonObject, PosInt, Text, page_schema, partial_schema
 
 # ---------------------------------------------------------------------------------------------------
 # Catalogue
 # ---------------------------------------------------------------------------------------------------
 
 
-class ManufacturerIn(Schema):
+class ManufacturerIn(Body):
     code: Code
     name: Text
     country: Text = "CN"
@@ -32,7 +32,7 @@ class ManufacturerOut(Schema):
     updated_at: dt.datetime
 
 
-class DeviceModelIn(Schema):
+class DeviceModelIn(Body):
     manufacturer: Code = Field(..., description="manufacturer code")
     model_number: Text
     name: Text = ""
@@ -91,7 +91,7 @@ class DeviceModelOut(Schema):
         return list(obj.certificates.all())
 
 
-class CertificateIn(Schema):
+class CertificateIn(Body):
     device_model: PosInt = Field(..., description="device model id")
     certificate_type: Text = Field(..., description="production_registration | ccc | test_report")
     number: Text
@@ -106,7 +106,7 @@ class CertificateIn(Schema):
 # ---------------------------------------------------------------------------------------------------
 
 
-class AuthorisationIn(Schema):
+class AuthorisationIn(Body):
     """R-33.3 (第33条第(3)项): the authority for changing a device's location, purpose or position."""
 
     reference: Text = Field(..., description="批准文号")
@@ -114,7 +114,7 @@ class AuthorisationIn(Schema):
     reason: Text = Field(..., description="变更原因")
 
 
-class DeviceIn(Schema):
+class DeviceIn(Body):
     code: Code = Field(..., description="unique on the whole platform")
     community: Code = Field(..., description="community code")
     name: Text
@@ -185,11 +185,11 @@ class DeviceOut(Schema):
         return bool(obj.is_accepted if accepted is None else accepted)
 
 
-class StatusIn(Schema):
+class StatusIn(Body):
     status: Text = Field(..., description="planned | installed | in_service | faulty | retired")
 
 
-class AcceptanceIn(Schema):
+class AcceptanceIn(Body):
     """R-29 (第29条): an acceptance; ``put_in_service`` also moves a passed device into service."""
 
     accepted_on: dt.date

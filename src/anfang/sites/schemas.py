@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from ninja import Field, Schema
 
-from anfang.core.api_tools import Code, JsonObject, Number, PosInt, Text, page_schema, partial_schema
+from anfang.core.api_tools import Body, Code, JsonObject, Number, PosInt, Text, page_schema, partial_schema
 
 # ---------------------------------------------------------------------------------------------------
 # Police stations and property companies (reference data, platform admin writes)
 # ---------------------------------------------------------------------------------------------------
 
 
-class PoliceStationIn(Schema):
+class PoliceStationIn(Body):
     code: Code
     name: Text
     district: Text = ""
@@ -33,7 +33,7 @@ class PoliceStationOut(Schema):
     updated_at: dt.datetime
 
 
-class PropertyCompanyIn(Schema):
+class PropertyCompanyIn(Body):
     code: Code
     name: Text
     contact: Text = ""
@@ -54,7 +54,7 @@ class PropertyCompanyOut(Schema):
 # ---------------------------------------------------------------------------------------------------
 
 
-class CommunityIn(Schema):
+class CommunityIn(Body):
     code: Code
     name: Text
     address: Text = ""
@@ -97,7 +97,7 @@ class CommunityOut(Schema):
 # ---------------------------------------------------------------------------------------------------
 
 
-class LocationIn(Schema):
+class LocationIn(Body):
     code: Code
     name: Text
     kind: Text = Field(..., description="entrance, lane, building, unit, … (第8–15条)")
@@ -148,7 +148,7 @@ class LocationOut(Schema):
         return obj.linked_to.code if obj.linked_to_id else None
 
 
-class PerimeterSegmentIn(Schema):
+class PerimeterSegmentIn(Body):
     code: Code
     name: Text = ""
     sequence: PosInt = 0
