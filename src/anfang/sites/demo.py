@@ -377,9 +377,8 @@ def _device(
     )
     record.full_clean()
     record.save()
-    device.status = DeviceStatusChoices.IN_SERVICE
+    device.status = DeviceStatusChoices.IN_SERVICE  # only now: accepted first (R-29 第29条)
     device.last_seen_at = timezone.now() if networked else None
-    device.full_clean()
     device.save()
     if status != DeviceStatusChoices.IN_SERVICE:
         device.status = status
