@@ -560,3 +560,39 @@ def test_schema_problems_come_in_file_order():
     doc["devices"] = [{**doc["devices"][0], "code": f"d{i}", "status": "bad"} for i in range(12)]
     problems = exchange.validate_document(doc)
     assert [p.path for p in problems] == [f"$.devices[{i}].status" for i in range(12)]
+
+
+def test_command_import_as_a_user_with_an_authorisation(tenancy, tmp_path):
+    gate = factories.location(tenancy.a, code="G1", kind="entrance")
+    other = factories.location(tenancy.a, code="G2", kind="entrance")
+    factories.device(tenancy.a, code="a-cam", location=gate)
+    doc = exchange.export_community(tenancy.a)
+    doc["devices"][0]["location"] = "G2"
+    target = tmp_path / "a.json"
+    target.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+    with pytest.raises(CommandError) as exc:
+        run("import", str(target), "--update", "--user", "manager_a")
+    assert exc.value.returncode == 1
+
+    out, _err = run("import", str(target), "--update", "--user", "manager_a", "--authorisation", "营安批7号")
+    assert "设备：新建 0，更新 1，未变 0" in out
+    device = Device.objects.get(code="a-cam")
+    assert device.location == other
+    auth = ChangeAuthorisation.objects.get(device=device)
+    assert (auth.reference, auth.authorised_by, auth.recorded_by) == (
+        "营安批7号",
+        "manager_a",
+        tenancy.manager_a,
+    )
+    assert auth.reason == "批量导入 import:a.json"
+    change = ChangeRecord.objects.filter(object_type="devices.device", action="update").latest("seq")
+    assert change.actor_name == "manager_a" and "营安批7号" in change.reason
+
+
+def test_only_an_admin_may_create_a_community_by_import(tenancy):
+    with pytest.raises(CommandError) as exc:
+        run("import", str(DATA / "minimal.json"), "--user", "manager_a")
+    assert exc.value.returncode == 2
+    out, _err = run("import", str(DATA / "minimal.json"), "--user", "admin_x")
+    assert "已导入小区“xin”" in out

@@ -55,6 +55,16 @@ from anfang.sites.models import Community, Location, PerimeterSegment, PoliceSta
 
 SCHEMA_NAME = "anfang/community"
 SCHEMA_VERSION = 1
+TOP_LEVEL_ORDER = [
+    "schema",
+    "version",
+    "community",
+    "manufacturers",
+    "device_models",
+    "locations",
+    "perimeter",
+    "devices",
+]
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"  # same as sites.models.code_validator
 
 
@@ -566,7 +576,7 @@ _TYPE_NAMES = {
     "string": "文本",
     "integer": "整数",
     "number": "数字",
-    "boolean": "true/false",
+    "boolean": "布尔值 true/false",
     "object": "对象 {…}",
     "array": "数组 […]",
     "null": "null",
@@ -657,7 +667,10 @@ def validate_document(doc: Any, *, replace: bool = False) -> list[Problem]:
 
 def _document_order(error: SchemaError) -> list[tuple[int, str]]:
     """Sort errors as they appear in the file ($.devices[2] before $.devices[10])."""
-    return [(p, "") if isinstance(p, int) else (-1, str(p)) for p in error.absolute_path]
+    order = [(p, "") if isinstance(p, int) else (-1, str(p)) for p in error.absolute_path]
+    if order and order[0][1] in TOP_LEVEL_ORDER:
+        order[0] = (TOP_LEVEL_ORDER.index(order[0][1]) - len(TOP_LEVEL_ORDER), "")
+    return order
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

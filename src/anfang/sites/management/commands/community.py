@@ -168,7 +168,8 @@ class Command(BaseCommand):
             )
 
     def summary(self, result: exchange.ImportResult) -> str:
-        labels = sorted(set(result.created) | set(result.updated) | set(result.unchanged))
+        counted = set(result.created) | set(result.updated) | set(result.unchanged)
+        labels = [label for label in exchange.RECORD_LABELS if label in counted]
         lines = [
             (_("试运行（未写入）：小区“%(code)s”") if result.dry_run else _("已导入小区“%(code)s”"))
             % {"code": result.community_code}
