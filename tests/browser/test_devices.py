@@ -1,0 +1,64 @@
+"""Browsing the device registry of the demo community: list, filter by subsystem, open a device."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from anfang.devices.choices import SubsystemChoices
+from anfang.devices.models import Device
+from tests.browser.conftest import login
+
+
+def _rows(page: Page) -> Any:
+    return page.locator("table.table tbody tr")
+
+
+def test_browse_filter_and_open_a_device(page: Page, demo: Any, screenshot: Callable[..., Path]) -> None:
+    login(page, "manager")
+    page.goto("/c/demo1/devices/")
+    total = Device.objects.filter(community__code="demo1").count()
+    perimeter = Device.objects.filter(community__code="demo1", subsystem=SubsystemChoices.PERIMETER)
+    assert 0 < perimeter.count() < total
+
+    # The heading shows how many devices the community has; the table lists the first page.
+    expect(page.locator(".page-title")).to_contain_text(f"({total})")
+    expect(_rows(page).first).to_be_visible()
+    screenshot(page)
+
+    # Filter by subsystem through the filter bar, as a manager would.
+    page.select_option("select[name=subsystem]", SubsystemChoices.PERIMETER.value)
+    with page.expect_navigation():
+        page.locator("form.filters [type=submit]").click()
+    expect(page).to_have_url(re.compile(r"subsystem=perimeter"))
+    label = str(SubsystemChoices.PERIMETER.label)
+    rows = _rows(page)
+    expect(rows).to_have_count(min(perimeter.count(), rows.count()))
+    for text in rows.all_inner_texts():
+        assert label in text, text
+    screenshot(page, "filtered")
+
+    # Open the first device of the filtered list: its detail page shows its code and name.
+    link = rows.first.locator("a").first
+    code = link.inner_text().strip()
+    device = Device.objects.get(code=code)
+    with page.expect_navigation():
+        link.click()
+    expect(page).to_have_url(re.compile(rf"/c/demo1/devices/{re.escape(code)}/$"))
+    expect(page.locator("main")).to_contain_text(device.name)
+    expect(page.locator("main")).to_contain_text(label)
+    screenshot(page, "detail")
+
+
+def test_device_of_another_community_is_not_found(page: Page, demo: Any) -> None:
+    """Tenancy in the browser: demo2's manager cannot open demo1's devices."""
+    login(page, "manager2")
+    code = Device.objects.filter(community__code="demo1").values_list("code", flat=True).first()
+    response = page.goto(f"/c/demo1/devices/{code}/")
+    assert response is not None and response.status == 404
+    response = page.goto("/c/demo1/devices/")
+    assert response is not None and response.status == 404
