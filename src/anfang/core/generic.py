@@ -59,13 +59,17 @@ def compact_filter_form(form: forms.Form) -> None:
         widget = field.widget
         if isinstance(widget, forms.NullBooleanSelect):
             widget.choices = [("unknown", _("全部")), ("true", _("是")), ("false", _("否"))]
-        elif isinstance(field, forms.ChoiceField) and isinstance(widget, forms.Select):
+        elif isinstance(widget, forms.SelectMultiple) and isinstance(field, forms.ChoiceField):
             all_choices: Any = field.choices
-            choices = [c for c in all_choices if c[0] != ""]
-            if isinstance(widget, forms.SelectMultiple):
-                field.widget = FilterSelect(choices=[everything, *choices])
-            else:
-                field.choices = [everything, *choices]
+            field.widget = FilterSelect(choices=[everything, *(c for c in all_choices if c[0] != "")])
+        elif hasattr(field, "empty_label"):  # django-filter's ChoiceField adds its own empty choice
+            choice_field: Any = field
+            choice_field.empty_label = everything[1]
+            # Re-assigning rebuilds the widget's choices with the new empty label.
+            choice_field.choices = [c for c in choice_field.choices if c[0] != ""]
+        elif isinstance(field, forms.ChoiceField) and isinstance(widget, forms.Select):
+            all_choices = field.choices
+            field.choices = [everything, *(c for c in all_choices if c[0] != "")]
 
 
 def code_choices(queryset: QuerySet[Any]) -> list[tuple[str, str]]:

@@ -32,6 +32,7 @@ class DeviceForm(forms.ModelForm):
         label=_("安装点（米）"),
         allowed=("Point",),
         help_text=_("平面图上的安装点：“x,y”（米）。"),
+        widget=forms.TextInput(attrs={"class": "mono", "placeholder": "x,y", "spellcheck": "false"}),
     )
     coverage = GeometryField(
         label=_("覆盖范围（米）"),

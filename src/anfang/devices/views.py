@@ -121,15 +121,20 @@ def certificate_status(cert: Certificate, today: dt.date) -> str:
     return "invalid"
 
 
-def _field_label(attname: str) -> str:
+def _device_field(attname: str) -> Any:
     for f in Device._meta.concrete_fields:
         if f.attname == attname:
-            return str(f.verbose_name)
-    return attname
+            return f
+    return None
+
+
+def _field_label(attname: str) -> str:
+    field = _device_field(attname)
+    return str(field.verbose_name) if field is not None else attname
 
 
 def _shown(attname: str, value: Any) -> str:
-    """A readable value for the change history: location ids become names."""
+    """A readable value for the change history: choice labels, names instead of ids, 是/否."""
     if value in (None, ""):
         return ""
     if attname == "location_id":
@@ -138,10 +143,15 @@ def _shown(attname: str, value: Any) -> str:
     if attname == "device_model_id":
         model = DeviceModel.objects.filter(pk=value).select_related("manufacturer").first()
         return str(model) if model is not None else str(value)
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
     if isinstance(value, dict):
         from anfang.sites.forms import geometry_to_text
 
         return geometry_to_text(value)
+    field = _device_field(attname)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
     return str(value)
 
 
