@@ -260,7 +260,7 @@ def test_audit_page_shows_only_changed_fields(client, tenancy):
         loc.save()
     client.force_login(tenancy.manager_a)
     body = client.get(reverse("audit_log")).content.decode()
-    assert "<del>旧名</del>" in body and "<ins>新名</ins>" in body
+    assert "<del>旧名</del> → <ins>新名</ins>" in body
     assert "<del>不变的备注</del>" not in body
 
 

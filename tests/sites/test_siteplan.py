@@ -180,3 +180,18 @@ def test_dashboard_has_the_plan_thumbnail(client, tenancy):
     client.force_login(tenancy.manager_a)
     body = client.get(reverse("dashboard")).content.decode()
     assert "plan-thumbnail" in body and "<svg" in body
+
+
+def test_labels_do_not_overlap_where_places_crowd(tenancy):
+    for i in range(4):
+        factories.location(
+            tenancy.a,
+            code=f"E{i}",
+            name=f"出入口{i}",
+            kind="entrance",
+            geometry={"type": "Point", "coordinates": [150, 100 + i]},
+        )
+    labels = build_site_plan(tenancy.a).layer("labels").labels
+    assert 1 <= len(labels) <= 4
+    spots = {(label.x, label.y) for label in labels}
+    assert len(spots) == len(labels)

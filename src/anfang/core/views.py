@@ -178,6 +178,26 @@ def _object_type_label(label: str) -> str:
         return label
 
 
+def _readable_diff(object_type: str, diff: list[services.FieldChange]) -> list[dict[str, Any]]:
+    """Field names as their labels and choice values as their labels (``in_service`` → 已验收/在用)."""
+    try:
+        fields = {f.attname: f for f in apps.get_model(object_type)._meta.concrete_fields}
+    except (LookupError, ValueError):
+        fields = {}
+    rows = []
+    for change in diff:
+        f = fields.get(change.field)
+        choices = dict(f.flatchoices) if f is not None and f.choices else {}
+        rows.append(
+            {
+                "field": str(f.verbose_name) if f is not None else change.field,
+                "before": choices.get(change.before, change.before),
+                "after": choices.get(change.after, change.after),
+            }
+        )
+    return rows
+
+
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     """R-33.5 (第33条第(5)项): the change and access logs of one community (admins: all), newest first.
@@ -211,7 +231,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         row: dict[str, Any] = {"rec": rec, "community": community_names.get(rec.community_id)}
         if isinstance(rec, ChangeRecord):
             row["type_label"] = _object_type_label(rec.object_type)
-            row["diff"] = services.change_diff(rec.before, rec.after)
+            row["diff"] = _readable_diff(rec.object_type, services.change_diff(rec.before, rec.after))
         rows.append(row)
 
     audit.record_access(

@@ -244,7 +244,8 @@ def build_site_plan(
 
     # The frame covers the plan rectangle and anything drawn outside it.
     minx, miny, maxx, maxy = 0.0, 0.0, width, height
-    for geom in [*loc_geoms.values(), *seg_geoms.values()]:
+    dev_geoms = [_geom(d.coverage) for d in devices] + [_geom(d.position) for d in devices]
+    for geom in [*loc_geoms.values(), *seg_geoms.values(), *dev_geoms]:
         if geom is not None:
             bx0, by0, bx1, by1 = geom.bounds
             minx, miny, maxx, maxy = min(minx, bx0), min(miny, by0), max(maxx, bx1), max(maxy, by1)
@@ -273,6 +274,7 @@ def build_site_plan(
     }
 
     # Locations: polygons as areas, lines as roads, points as symbols.
+    candidates: list[_LabelCandidate] = []
     for loc in locations:
         geom = loc_geoms.get(loc.pk)
         if geom is None:
@@ -322,18 +324,19 @@ def build_site_plan(
                 )
             )
         if loc.kind not in UNLABELLED_KINDS:
-            is_point = geom.geom_type == "Point"
-            x = anchor_pt.x + (symbol_r * 2.2 if is_point else 0)
-            y = anchor_pt.y - (font * 0.35 if not is_point else font * 0.3)
-            layers["labels"].labels.append(
-                PlanLabel(
-                    x=_n(x),
-                    y=_n(maxy - y),
+            candidates.append(
+                _LabelCandidate(
+                    priority=LABEL_PRIORITY.get(loc.kind, 9) - (1 if loc.is_main else 0) * 0.5,
+                    x=anchor_pt.x,
+                    y=anchor_pt.y,
                     text=str(loc.name),
-                    anchor="start" if is_point else "middle",
+                    is_point=geom.geom_type == "Point",
                     weight="600" if loc.kind == LocationKindChoices.ENTRANCE else "400",
                 )
             )
+    layers["labels"].labels = _place_labels(
+        candidates, font=font, gap=symbol_r * 2.2, top=maxy, xlim=(minx - margin, maxx + margin)
+    )
 
     # Perimeter segments by barrier type (第8条).
     for seg in segments:
@@ -456,6 +459,82 @@ def build_site_plan(
         devices_placed=sum(len(g) for g in placed.values()),
         devices_unplaced=unplaced,
     )
+
+
+# Which names win when labels collide: entrances first, then buildings, squares and parking.
+LABEL_PRIORITY: dict[str, float] = {
+    LocationKindChoices.ENTRANCE: 0,
+    LocationKindChoices.BUILDING: 1,
+    LocationKindChoices.SQUARE: 2,
+    LocationKindChoices.PARKING_LOT: 2,
+    LocationKindChoices.PARKING_ENTRANCE: 3,
+    LocationKindChoices.DUTY_ROOM: 3,
+    LocationKindChoices.MONITORING_CENTRE: 3,
+    LocationKindChoices.ROAD: 4,
+    LocationKindChoices.ROAD_STRETCH: 5,
+}
+
+
+@dataclass(frozen=True)
+class _LabelCandidate:
+    priority: float
+    x: float
+    y: float
+    text: str
+    is_point: bool
+    weight: str
+
+
+def _text_width(text: str, font: float) -> float:
+    """Rough width: CJK characters are square, Latin ones about half as wide."""
+    return sum(font if ord(ch) > 0x2E80 else font * 0.6 for ch in text)
+
+
+Box = tuple[float, float, float, float]
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return not (a[2] <= b[0] or a[0] >= b[2] or a[3] <= b[1] or a[1] >= b[3])
+
+
+def _place_labels(
+    candidates: list[_LabelCandidate],
+    *,
+    font: float,
+    gap: float,
+    top: float,
+    xlim: tuple[float, float] = (-math.inf, math.inf),
+) -> list[PlanLabel]:
+    """Greedy placement: each label takes the first free spot around its anchor, else it is left to
+    the hover title. Keeps the plan readable where an entrance, a duty room and a road meet."""
+    placed: list[Box] = []
+    labels: list[PlanLabel] = []
+    h = font * 1.25
+    for c in sorted(candidates, key=lambda c: (c.priority, c.text)):
+        w = _text_width(c.text, font)
+        if c.is_point:
+            # (left edge, vertical centre, anchor): right, left, above, below the symbol.
+            spots = [
+                (c.x + gap, c.y, "start"),
+                (c.x - gap - w, c.y, "end"),
+                (c.x - w / 2, c.y + gap + h / 2, "middle"),
+                (c.x - w / 2, c.y - gap - h / 2, "middle"),
+            ]
+        else:
+            spots = [(c.x - w / 2, c.y + dy, "middle") for dy in (0.0, h, -h)]
+        for left, cy, anchor in spots:
+            box = (left, cy - h / 2, left + w, cy + h / 2)
+            if box[0] < xlim[0] or box[2] > xlim[1] or any(_overlaps(box, b) for b in placed):
+                continue
+            placed.append(box)
+            x = {"start": left, "end": left + w, "middle": left + w / 2}[anchor]
+            labels.append(
+                PlanLabel(
+                    x=_n(x), y=_n(top - (cy - font * 0.35)), text=c.text, anchor=anchor, weight=c.weight
+                )
+            )
+            break
+    return labels
 
 
 def _legend(locations: list[Any], segments: list[Any], devices: list[Any]) -> list[LegendEntry]:
