@@ -29,6 +29,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from shapely.geometry import box, shape
 
 from anfang.core.choices import RoleChoices
 from anfang.core.models import Membership, User
@@ -94,6 +95,18 @@ def _view(x: float, y: float, heading: float, reach: float, fov: float = 80.0) -
         a = math.radians(heading - fov / 2 + fov * i / steps)
         ring.append([round(x + reach * math.cos(a), 2), round(y + reach * math.sin(a), 2)])
     ring.append([x, y])
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def _clip_to_plan(geometry: dict[str, Any] | None, community: Community) -> dict[str, Any] | None:
+    """A camera sees past the plan's edge, but the plan only draws what lies on it."""
+    if not geometry or geometry["type"] != "Polygon":
+        return geometry
+    plan = box(0, 0, float(community.plan_width_m), float(community.plan_height_m))
+    clipped = shape(geometry).intersection(plan)
+    if clipped.is_empty or clipped.geom_type != "Polygon":
+        return geometry
+    ring = [[round(x, 2), round(y, 2)] for x, y in clipped.exterior.coords]
     return {"type": "Polygon", "coordinates": [ring]}
 
 
@@ -366,6 +379,7 @@ def _device(
         installed_on=installed_on,
         notes=notes,
     )
+    device.coverage = _clip_to_plan(coverage, site.community)
     device.full_clean()
     device.save()
     record = AcceptanceRecord(
@@ -688,7 +702,7 @@ def _demo1_devices(site: _Site) -> None:
         at=(160, 60),
         location="R1",
         purpose="主干道监控",
-        coverage=_view(160, 60, 90, 60, 60),
+        coverage=_view(160, 60, 90, 60, 36),
     )
     d(
         site,
@@ -698,7 +712,7 @@ def _demo1_devices(site: _Site) -> None:
         at=(40, 115),
         location="R2",
         purpose="主干道监控",
-        coverage=_view(40, 115, 0, 70, 60),
+        coverage=_view(40, 115, 0, 70, 36),
     )
     d(
         site,
@@ -708,7 +722,7 @@ def _demo1_devices(site: _Site) -> None:
         at=(280, 115),
         location="R2",
         purpose="主干道监控",
-        coverage=_view(280, 115, 180, 70, 60),
+        coverage=_view(280, 115, 180, 70, 36),
         status=DeviceStatusChoices.FAULTY,
         notes="视频信号丢失，已报修（第33条第(4)项）。",
     )
@@ -978,13 +992,13 @@ def _build_demo2(
         accepted_by="海滨小区安防工程竣工验收组",
     )
     loc = _location
-    loc(site, "MC", "监控中心", "monitoring_centre", geometry=_rect(84, 12, 92, 18), area_m2=Decimal("48"))
+    loc(site, "MC", "监控中心", "monitoring_centre", geometry=_rect(92, 13, 100, 19), area_m2=Decimal("48"))
     loc(
         site,
         "DUTY",
         "安防值班室",
         "duty_room",
-        geometry=_rect(84, 18, 89, 22),
+        geometry=_rect(92, 19, 97, 23),
         area_m2=Decimal("20"),
         linked_to=site.locations["MC"],
     )
@@ -1113,9 +1127,9 @@ def _build_demo2(
             location=f"{b}-E",
             purpose="楼寓可视对讲",
         )
-    d(site, "HB-NVR-1", "网络硬盘录像机", "nvr", at=(88, 15), location="MC", purpose="视频存储")
+    d(site, "HB-NVR-1", "网络硬盘录像机", "nvr", at=(98, 16), location="MC", purpose="视频存储")
     d(site, "HB-PD-P1", "南侧围墙脉冲电子围栏", "efence", at=(40, 10), coverage=_line(ring[0], ring[1]))
-    d(site, "HB-MC-WS", "监控工作站", "workstation", at=(86, 15), location="MC", purpose="值班监看")
+    d(site, "HB-MC-WS", "监控工作站", "workstation", at=(95, 16), location="MC", purpose="值班监看")
     return community
 
 
