@@ -298,6 +298,7 @@ def test_a_problem_found_while_writing_undoes_everything():
 
     assert not result.ok
     assert paths(result.problems) == {f"$.devices[{len(doc['devices']) - 1}].location"}
+    assert not result.created and not result.updated  # nothing is reported as written
     assert fingerprint() == before
 
 
@@ -436,7 +437,8 @@ def test_command_export_then_import(tmp_path):
     assert AccessRecord.objects.filter(kind="export", actor_name="cli:community-export").exists()
 
     wipe()
-    out, _err = run("import", str(target))
+    out, err = run("import", str(target))
+    assert "检查通过，正在写入" in err and "设备：2 条" in err
     assert "已导入小区“yh”" in out
     assert "设备：新建 2，更新 0，未变 0" in out
     assert Device.objects.filter(community__code="yh").count() == 2
@@ -596,3 +598,40 @@ def test_only_an_admin_may_create_a_community_by_import(tenancy):
     assert exc.value.returncode == 2
     out, _err = run("import", str(DATA / "minimal.json"), "--user", "admin_x")
     assert "已导入小区“xin”" in out
+
+
+def _leaf_paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found: list[tuple[Any, ...]] = []
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+    for key, value in items:
+        found.append((*path, key))
+        found.extend(_leaf_paths(value, (*path, key)))
+    return found
+
+
+def test_mutated_files_give_problems_never_a_crash():
+    """Bad input gets a clear answer: random edits of a real export never raise (seeded, repeatable)."""
+    import random
+
+    base = exchange.export_community(build_community())
+    spots = _leaf_paths(base)
+    values: list[Any] = [None, "", -1, 1.5, [], {}, "x" * 300, True, "E1", "in_service", "2026-02-30"]
+    for spot in spots:  # values of the right type but the wrong place: codes, kinds, geometry
+        node: Any = base
+        for key in spot:
+            node = node[key]
+        values.append(node)
+    rnd = random.Random(42)
+    for _ in range(150):
+        doc = copy.deepcopy(base)
+        for _edit in range(rnd.randint(1, 3)):
+            spot = rnd.choice(spots)
+            try:
+                target: Any = doc
+                for key in spot[:-1]:
+                    target = target[key]
+                target[spot[-1]] = copy.deepcopy(rnd.choice(values))
+            except (TypeError, KeyError, IndexError):
+                continue  # an earlier edit replaced the container
+        problems = exchange.validate_document(doc, replace=rnd.random() < 0.5)
+        assert all(p.path.startswith("$") and p.message for p in problems)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1094,6 +1094,7 @@ def import_community(
     replace: bool = False,
     dry_run: bool = False,
     authorisation: Authorisation | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ImportResult:
     """Validate ``doc`` and, if it has no problem at all, write it in one transaction.
 
@@ -1102,22 +1103,28 @@ def import_community(
     it is recorded as a ``ChangeAuthorisation`` per changed device. ``dry_run`` does every write and
     rolls it back, so the counts are real. Shared records (police station, property company,
     manufacturers, device models, certificates) are created when missing and never modified.
+    ``progress`` receives a line per step (for the command's output).
     """
+    say = progress or (lambda _line: None)
     result = ImportResult(dry_run=dry_run)
     if isinstance(doc, dict) and isinstance(doc.get("community"), dict):
         result.community_code = str(doc["community"].get("code", ""))
     result.problems = validate_document(doc, replace=replace)
     if result.problems:
         return result
+    say(_("检查通过，正在写入 …") if not dry_run else _("检查通过，试写入（之后撤销）…"))
     try:
         with transaction.atomic():
-            importer = _Importer(doc, result, by=by, authorisation=authorisation)
+            importer = _Importer(doc, result, by=by, authorisation=authorisation, progress=say)
             importer.run()
             importer.finish()
             if result.problems or dry_run:
                 raise _Rollback
     except _Rollback:
-        pass
+        if result.problems:  # nothing was written, so nothing may be reported as written
+            result.created.clear()
+            result.updated.clear()
+            result.unchanged.clear()
     return result
 
 
@@ -1125,8 +1132,15 @@ class _Importer:
     """Writes a validated document; model validation failures become problems and undo the import."""
 
     def __init__(
-        self, doc: dict[str, Any], result: ImportResult, *, by: Any, authorisation: Authorisation | None
+        self,
+        doc: dict[str, Any],
+        result: ImportResult,
+        *,
+        by: Any,
+        authorisation: Authorisation | None,
+        progress: Callable[[str], None],
     ) -> None:
+        self.progress = progress
         self.doc = doc
         self.result = result
         self.by = by
@@ -1179,9 +1193,15 @@ class _Importer:
         if self.community is None:
             return
         models_ = self.import_catalogue()
+        self.step("location", len(self.doc.get("locations", [])))
         locations = self.import_locations()
+        self.step("perimeter_segment", len(self.doc.get("perimeter", [])))
         self.import_perimeter()
+        self.step("device", len(self.doc.get("devices", [])))
         self.import_devices(models_, locations)
+
+    def step(self, label: str, count: int) -> None:
+        self.progress(_("  %(what)s：%(count)s 条 …") % {"what": RECORD_LABELS[label], "count": count})
 
     def shared(
         self, model: type[Any], item: dict[str, Any] | None, fields: list[F], label: str, base: str

@@ -140,6 +140,7 @@ class Command(BaseCommand):
                 replace=options["update"],
                 dry_run=options["dry_run"],
                 authorisation=authorisation,
+                progress=self.stderr.write,
             )
         if not result.ok:
             for problem in result.problems:
