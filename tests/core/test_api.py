@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 from typing import Any
 
 import pytest
+import schemathesis
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from anfang.core.models import ApiToken, ChangeRecord
 from tests.support import factories
@@ -214,3 +219,41 @@ def test_bad_paths_are_4xx_json(tenancy, path):
     assert 400 <= response.status_code < 500, (path, response.status_code)
     if response["Content-Type"].startswith("application/json"):
         assert set(response.json()) >= {"error", "detail"}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Schemathesis: generated requests from the OpenAPI never get a 500, and 2xx bodies match the schema
+# ---------------------------------------------------------------------------------------------------
+
+
+def _openapi() -> Any:
+    """The API's own OpenAPI document, called in-process through the WSGI application."""
+    from django.core.wsgi import get_wsgi_application
+    from ninja.responses import NinjaJSONEncoder
+
+    from anfang.core.api import api
+
+    document = json.loads(json.dumps(api.get_openapi_schema(), cls=NinjaJSONEncoder))
+    schema = schemathesis.openapi.from_dict(document)
+    schema.app = get_wsgi_application()
+    return schema
+
+
+openapi = _openapi()
+
+
+@openapi.parametrize()
+@settings(
+    # A few examples per operation keep the suite fast; raise it for a deeper run.
+    max_examples=int(os.environ.get("ANFANG_API_FUZZ_EXAMPLES", "3")),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.generate],
+)
+def test_generated_requests_never_fail_the_server(case: Any, tenancy: Any) -> None:
+    _token, raw = ApiToken.issue(name="fuzz", user=tenancy.admin)
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {raw}"},
+        checks=[not_a_server_error, response_schema_conformance],
+    )

@@ -8,6 +8,7 @@ rules and the R-33.3 authorisation hold here exactly as in the web UI.
 from typing import TYPE_CHECKING, Any
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -296,6 +297,8 @@ def list_devices(
     qs = _devices(request)
     community = request.GET.get("community")
     if community:
+        if "\x00" in community:
+            raise ValidationError({"community": [_("编号无效。")]})
         qs = qs.filter(community__code=community)
     qs = apply_filters(DeviceFilterSet, request, qs)
     return paginate(qs.order_by("code"), paging)
