@@ -119,13 +119,20 @@ class DeviceForm(forms.ModelForm):
         changed = self.controlled_changes()
         if changed:
             # R-33.3 (第33条第(3)项): no change of purpose or location without authority.
-            for field in self.AUTH_FIELDS:
-                if not (cleaned.get(field) or "").strip():
-                    self.add_error(
-                        field,
-                        _("变更%(fields)s须经授权：请填写此项（第33条第(3)项）。")
-                        % {"fields": "、".join(str(CONTROLLED_LABELS[f]) for f in changed)},
+            fields = "、".join(str(CONTROLLED_LABELS[f]) for f in changed)
+            missing = [f for f in self.AUTH_FIELDS if not (cleaned.get(f) or "").strip()]
+            for field in missing:
+                self.add_error(
+                    field, _("变更%(fields)s须经授权：请填写此项（第33条第(3)项）。") % {"fields": fields}
+                )
+            if missing:
+                self.add_error(
+                    None,
+                    _(
+                        "变更%(fields)s须经授权：请在下方“变更授权”中填写批准文号、批准人/单位和原因（第33条第(3)项）。"
                     )
+                    % {"fields": fields},
+                )
         return cleaned
 
     def authorisation(self) -> Authorisation | None:

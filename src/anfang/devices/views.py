@@ -45,6 +45,7 @@ from anfang.devices.forms import (
     ManufacturerForm,
 )
 from anfang.devices.models import Certificate, Device, DeviceModel, Manufacturer
+from anfang.sites.forms import geometry_label
 from anfang.sites.models import Location
 
 # ---------------------------------------------------------------------------------------------------
@@ -200,6 +201,7 @@ class DeviceDetailView(DeviceMixin, ObjectDetailView):
             if device.status != DeviceStatusChoices.IN_SERVICE
             else [],
             "position_text": _point_text(device.position),
+            "coverage_label": geometry_label(device.coverage),
             "coverage_points": len(((device.coverage or {}).get("coordinates") or [[]])[0])
             if (device.coverage or {}).get("type") == "Polygon"
             else len((device.coverage or {}).get("coordinates") or []),

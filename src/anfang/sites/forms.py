@@ -75,6 +75,15 @@ def _points_to_geometry(points: list[list[float]], allowed: tuple[str, ...]) -> 
     return {"type": "LineString", "coordinates": points}
 
 
+GEOMETRY_LABELS = {"Point": _("点"), "LineString": _("线"), "Polygon": _("区域（多边形）")}
+
+
+def geometry_label(value: Any) -> str:
+    """A readable name of a stored geometry's type."""
+    kind = value.get("type") if isinstance(value, dict) else None
+    return str(GEOMETRY_LABELS.get(kind, kind or "")) if kind else ""
+
+
 def geometry_to_text(value: Any) -> str:
     """The simple text form of a stored geometry (GeoJSON text for anything more complex)."""
     if not value:

@@ -24,7 +24,13 @@ from anfang.devices.choices import DEVICE_STATUS_BADGES, DeviceStatusChoices, Su
 from anfang.devices.models import Device
 from anfang.sites.choices import LOCATION_KIND_COLOURS, LocationKindChoices
 from anfang.sites.filters import CommunityFilterSet, LocationFilterSet, PerimeterSegmentFilterSet
-from anfang.sites.forms import CommunityForm, LocationForm, PerimeterSegmentForm, geometry_to_text
+from anfang.sites.forms import (
+    CommunityForm,
+    LocationForm,
+    PerimeterSegmentForm,
+    geometry_label,
+    geometry_to_text,
+)
 from anfang.sites.models import Community, Location, PerimeterSegment
 
 # ---------------------------------------------------------------------------------------------------
@@ -172,7 +178,9 @@ class LocationListView(CommunityMixin, ObjectListView):
         return (
             Location.objects.filter(community=self.community)
             .select_related("parent")
-            .annotate(device_count=Count("devices", distinct=True), child_count=Count("children"))
+            .annotate(
+                device_count=Count("devices", distinct=True), child_count=Count("children", distinct=True)
+            )
             .order_by("kind", "code")
         )
 
@@ -201,6 +209,7 @@ class LocationDetailView(ScopedObjectMixin, ObjectDetailView):
             "children": location.children.order_by("kind", "code"),
             "devices": location.devices.select_related("device_model").order_by("subsystem", "code"),
             "geometry_text": geometry_to_text(location.geometry),
+            "geometry_label": geometry_label(location.geometry),
             "geometry_shape": shape,
             "status_badges": DEVICE_STATUS_BADGES,
         }
