@@ -223,6 +223,7 @@ def test_up_migrates_seeds_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -
     env: dict[str, Any] = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update({"ANFANG_DATA_DIR": str(tmp_path / "data"), "ANFANG_PORT": str(port), "PYTHONUNBUFFERED": "1"})
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("ANFANG_DEMO_PASSWORD", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "anfang.cli", "up"],
         cwd=tmp_path,

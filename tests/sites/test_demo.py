@@ -3,10 +3,14 @@ a log-in per role, and it keeps tenants apart."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from shapely.geometry import shape
 from shapely.ops import linemerge, unary_union
 
@@ -27,8 +31,22 @@ def _seed(*args: str) -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """Build the demo once for the module inside a transaction that is rolled back at the end; each
+    test runs in a savepoint within it (pytest-django's ``db``), so tests stay independent."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast:
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _seed()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 def test_demo1_has_every_place_and_subsystem_promised():
-    _seed()
     c = Community.objects.get(code="demo1")
     assert c.name == "辽河湾花园" and c.property_company and c.police_station
     assert "站前分局" in c.police_station.name
@@ -77,7 +95,6 @@ def test_demo1_has_every_place_and_subsystem_promised():
 
 
 def test_demo1_has_its_deliberate_gaps():
-    _seed()
     c = Community.objects.get(code="demo1")
     devices = Device.objects.filter(community=c)
 
@@ -109,9 +126,9 @@ def test_demo1_has_its_deliberate_gaps():
     assert list(faulty.values_list("code", flat=True)) == [demo.DEMO_GAPS["faulty_device"]]
 
 
-def test_seed_demo_prints_logins_is_idempotent_and_force_rebuilds():
-    first = _seed()
-    assert "demo1" in first and "anfang-demo-2026" in first
+def test_seed_demo_prints_logins_is_idempotent_and_force_rebuilds(seeded: str) -> None:
+    first = seeded
+    assert "demo1" in first and demo.demo_password() in first
     for username in (
         "admin",
         "manager",
@@ -136,18 +153,22 @@ def test_seed_demo_prints_logins_is_idempotent_and_force_rebuilds():
     assert "已建立" in third
     assert Device.objects.count() == device_count
     assert Community.objects.filter(code__in=demo.DEMO_CODES).count() == 2
-    assert User.objects.get(username="manager").check_password(demo.DEFAULT_PASSWORD)
+    assert User.objects.get(username="manager").check_password(demo.demo_password())
     assert audit.verify("change")[1] == []
 
 
-def test_demo_users_have_their_roles_and_tenancy_holds(monkeypatch):
+def test_demo_password_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv("ANFANG_DEMO_PASSWORD", raising=False)
+    assert demo.demo_password() == demo.DEFAULT_PASSWORD
     monkeypatch.setenv("ANFANG_DEMO_PASSWORD", "another-demo-pw")
-    out = _seed()
-    assert "another-demo-pw" in out
+    assert demo.demo_password() == "another-demo-pw"
+
+
+def test_demo_users_have_their_roles_and_tenancy_holds():
     demo1, demo2 = Community.objects.get(code="demo1"), Community.objects.get(code="demo2")
     users = {u.username: u for u in User.objects.filter(username__in=[u[0] for u in demo.DEMO_USERS])}
     assert len(users) == 8
-    assert all(u.check_password("another-demo-pw") for u in users.values())
+    assert all(u.check_password(demo.demo_password()) for u in users.values())
     admin = users["admin"]
     assert admin.is_superuser and admin.is_platform_admin and admin.is_staff
     expected = {
