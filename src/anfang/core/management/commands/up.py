@@ -45,11 +45,18 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help=_("数据库为空时也不建立演示小区"))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self._run(no_demo=options["no_demo"])
+        except KeyboardInterrupt:  # Ctrl-C while migrating or seeding (both are transactional)
+            self.stderr.write(_("已中断。"))
+            sys.exit(130)
+
+    def _run(self, *, no_demo: bool) -> None:
         config = settings.CONFIG
         self.stdout.write(_("正在迁移数据库（%(dir)s）…") % {"dir": config.data_dir})
         call_command("migrate", interactive=False, verbosity=0)
         password: str | None = None
-        if not options["no_demo"] and not Community.objects.exists():
+        if not no_demo and not Community.objects.exists():
             self.stdout.write(_("数据库中还没有小区，正在建立演示小区…"))
             with audit.actor(system=demo.SYSTEM_ACTOR):
                 password = demo.build_demo().password
@@ -60,7 +67,8 @@ class Command(BaseCommand):
 
         python = [sys.executable, "-m", "anfang.cli"]
         specs = [ChildSpec("web", [*python, "serve"])]
-        specs += [ChildSpec(f"worker:{name}", [*python, "worker", name]) for name in available_workers()]
+        workers = available_workers()
+        specs += [ChildSpec(f"worker:{name}", [*python, "worker", name]) for name in workers]
         stop = threading.Event()
 
         def _stop(signum: int, frame: FrameType | None) -> None:
@@ -70,7 +78,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _stop)
         host = "127.0.0.1" if config.host in ("0.0.0.0", "::") else config.host
         url = f"http://{host}:{config.port}"
-        lines = ["", _("anfang 正在启动：%(url)s") % {"url": url}]
+        lines = [
+            "",
+            _("anfang 正在启动：%(url)s") % {"url": url},
+            _("后台进程：%(names)s") % {"names": ", ".join(workers) or _("无（本版本尚未提供）")},
+        ]
         if logins:
             lines += ["", _("演示账号："), logins]
         lines += ["", _("按 Ctrl-C 停止。"), ""]
