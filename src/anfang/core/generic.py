@@ -17,7 +17,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import models, transaction
-from django.db.models import ProtectedError, QuerySet
+from django.db.models import Case, IntegerField, ProtectedError, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -70,6 +70,15 @@ def compact_filter_form(form: forms.Form) -> None:
         elif isinstance(field, forms.ChoiceField) and isinstance(widget, forms.Select):
             all_choices = field.choices
             field.choices = [everything, *(c for c in all_choices if c[0] != "")]
+
+
+def choice_order(field: str, choices: type[models.TextChoices]) -> Case:
+    """Order by the position of ``field``'s value in ``choices`` (the regulation's order), not by slug."""
+    return Case(
+        *(When(**{field: value}, then=Value(i)) for i, value in enumerate(choices.values)),
+        default=Value(len(choices.values)),
+        output_field=IntegerField(),
+    )
 
 
 def code_choices(queryset: QuerySet[Any]) -> list[tuple[str, str]]:

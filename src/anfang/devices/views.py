@@ -24,6 +24,7 @@ from anfang.core.generic import (
     ObjectEditView,
     ObjectListView,
     can_change,
+    choice_order,
     code_choices,
 )
 from anfang.core.models import ChangeRecord
@@ -32,6 +33,7 @@ from anfang.devices import services
 from anfang.devices.choices import (
     DEVICE_STATUS_BADGES,
     DEVICE_STATUS_TRANSITIONS,
+    KIND_SUBSYSTEMS,
     DeviceStatusChoices,
     SubsystemChoices,
 )
@@ -84,7 +86,7 @@ class DeviceListView(CommunityMixin, ObjectListView):
         return (
             Device.objects.filter(community=self.community)
             .select_related("location", "device_model__manufacturer")
-            .order_by("subsystem", "code")
+            .order_by(choice_order("subsystem", SubsystemChoices), "code")
         )
 
     def can_add(self) -> bool:
@@ -229,6 +231,7 @@ class DeviceFormMixin:
             "main_fields": main,
             "auth_fields": auth if is_edit else [],
             "auth_required": is_edit and form.is_bound and bool(form.controlled_changes()),
+            "kind_subsystems": {str(k): list(v) for k, v in KIND_SUBSYSTEMS.items()},
         }
 
 

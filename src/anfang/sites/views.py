@@ -17,6 +17,7 @@ from anfang.core.generic import (
     ObjectEditView,
     ObjectListView,
     can_change,
+    choice_order,
     code_choices,
     visible_community,
 )
@@ -181,7 +182,7 @@ class LocationListView(CommunityMixin, ObjectListView):
             .annotate(
                 device_count=Count("devices", distinct=True), child_count=Count("children", distinct=True)
             )
-            .order_by("kind", "code")
+            .order_by(choice_order("kind", LocationKindChoices), "code")
         )
 
     def can_add(self) -> bool:
@@ -215,7 +216,34 @@ class LocationDetailView(ScopedObjectMixin, ObjectDetailView):
         }
 
 
-class LocationCreateView(ScopedCreateMixin, ObjectEditView):
+# Kind-specific facts worth asking for each kind (第8–15条); the rest stay hidden in the form.
+LOCATION_KIND_FIELDS: dict[str, list[str]] = {
+    LocationKindChoices.ENTRANCE: ["entrance_role"],
+    LocationKindChoices.LANE: ["lane_type", "direction"],
+    LocationKindChoices.PARKING_ENTRANCE: ["direction"],
+    LocationKindChoices.BUILDING: ["floors", "household_doors_standard", "lock_grade"],
+    LocationKindChoices.UNIT: ["household_doors_standard", "lock_grade"],
+    LocationKindChoices.UNIT_ENTRANCE: ["lock_grade"],
+    LocationKindChoices.PARKING_LOT: ["area_m2"],
+    LocationKindChoices.ROAD: ["is_main"],
+    LocationKindChoices.SQUARE: ["is_main", "area_m2"],
+    LocationKindChoices.DUTY_ROOM: ["linked_to", "area_m2"],
+    LocationKindChoices.MONITORING_CENTRE: ["linked_to", "area_m2"],
+    LocationKindChoices.OTHER: ["area_m2"],
+}
+
+
+class LocationEditMixin(ScopedObjectMixin):
+    template_name = "sites/location_edit.html"
+
+    def extra_context(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            "community": self.community,
+            "kind_fields": {str(k): v for k, v in LOCATION_KIND_FIELDS.items()},
+        }
+
+
+class LocationCreateView(LocationEditMixin, ScopedCreateMixin, ObjectEditView):
     model = Location
     form_class = LocationForm
 
@@ -223,7 +251,7 @@ class LocationCreateView(ScopedCreateMixin, ObjectEditView):
         return reverse("sites:location_list", args=[self.community.code])
 
 
-class LocationEditView(ScopedObjectMixin, ObjectEditView):
+class LocationEditView(LocationEditMixin, ObjectEditView):
     model = Location
     form_class = LocationForm
     url_kwarg = "loc"
