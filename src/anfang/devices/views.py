@@ -47,7 +47,7 @@ from anfang.devices.forms import (
     ManufacturerForm,
 )
 from anfang.devices.models import Certificate, Device, DeviceModel, Manufacturer
-from anfang.sites.forms import geometry_label
+from anfang.sites.forms import geometry_label, svg_preview
 from anfang.sites.models import Location
 
 # ---------------------------------------------------------------------------------------------------
@@ -204,6 +204,9 @@ class DeviceDetailView(DeviceMixin, ObjectDetailView):
             else [],
             "position_text": _point_text(device.position),
             "coverage_label": geometry_label(device.coverage),
+            "svg": svg_preview(
+                device.position or device.coverage, self.community.plan_width_m, self.community.plan_height_m
+            ),
             "coverage_points": len(((device.coverage or {}).get("coordinates") or [[]])[0])
             if (device.coverage or {}).get("type") == "Polygon"
             else len((device.coverage or {}).get("coordinates") or []),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -82,6 +83,37 @@ def geometry_label(value: Any) -> str:
     """A readable name of a stored geometry's type."""
     kind = value.get("type") if isinstance(value, dict) else None
     return str(GEOMETRY_LABELS.get(kind, kind or "")) if kind else ""
+
+
+def svg_preview(value: Any, width: float | Decimal, height: float | Decimal) -> dict[str, Any] | None:
+    """What a small SVG of one geometry on the site plan needs (y flipped: the plan's y points north)."""
+    if not isinstance(value, dict):
+        return None
+    kind: Any = value.get("type")
+    coords: Any = value.get("coordinates")
+    try:
+        if kind == "Point":
+            ring = [coords]
+        elif kind == "LineString":
+            ring = coords
+        elif kind == "Polygon":
+            ring = coords[0]
+        else:
+            return None
+        points = [(float(x), float(height) - float(y)) for x, y in ring]
+    except (TypeError, ValueError, IndexError):
+        return None
+    stroke = max(float(width), float(height)) / 150
+    # Plain strings: SVG attributes must not go through locale number formatting.
+    return {
+        "kind": kind,
+        "view_box": f"0 0 {_number(float(width))} {_number(float(height))}",
+        "points": " ".join(f"{_number(x)},{_number(y)}" for x, y in points),
+        "x": _number(points[0][0]),
+        "y": _number(points[0][1]),
+        "stroke": _number(stroke),
+        "radius": _number(stroke * 3),
+    }
 
 
 def geometry_to_text(value: Any) -> str:

@@ -31,6 +31,7 @@ from anfang.sites.forms import (
     PerimeterSegmentForm,
     geometry_label,
     geometry_to_text,
+    svg_preview,
 )
 from anfang.sites.models import Community, Location, PerimeterSegment
 
@@ -211,6 +212,7 @@ class LocationDetailView(ScopedObjectMixin, ObjectDetailView):
             "devices": location.devices.select_related("device_model").order_by("subsystem", "code"),
             "geometry_text": geometry_to_text(location.geometry),
             "geometry_label": geometry_label(location.geometry),
+            "svg": svg_preview(location.geometry, self.community.plan_width_m, self.community.plan_height_m),
             "geometry_shape": shape,
             "status_badges": DEVICE_STATUS_BADGES,
         }
@@ -307,6 +309,7 @@ class PerimeterDetailView(ScopedObjectMixin, ObjectDetailView):
             "community": self.community,
             "points": coords,
             "geometry_text": geometry_to_text(segment.geometry),
+            "svg": svg_preview(segment.geometry, self.community.plan_width_m, self.community.plan_height_m),
         }
 
 
