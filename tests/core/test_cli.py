@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -26,10 +27,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     """Run ``anfang ARGS`` in this process (same test database); return (exit status, stdout, stderr)."""
-    try:
-        code = cli.main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
+    # run_from_argv closes every connection when done, which would end the test's transaction.
+    with mock.patch("django.core.management.base.connections.close_all"):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
     out, err = capsys.readouterr()
     return code, out, err
 
