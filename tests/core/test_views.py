@@ -281,3 +281,15 @@ def test_device_status_choices_all_have_badges():
     from anfang.core.services import STATUS_BADGES
 
     assert set(STATUS_BADGES) == {c.value for c in DeviceStatusChoices}
+
+
+def test_audit_page_shows_geometry_changes(client, tenancy):
+    """Regression: a JSON value (geometry) in a diff crashed the page with a 500."""
+    loc = factories.location(tenancy.a, kind="square", geometry={"type": "Point", "coordinates": [1, 2]})
+    with audit.actor(tenancy.manager_a):
+        loc.geometry = {"type": "Point", "coordinates": [5, 6]}
+        loc.save()
+    client.force_login(tenancy.manager_a)
+    response = client.get(reverse("audit_log"))
+    assert response.status_code == 200
+    assert "[5, 6]" in response.content.decode()

@@ -178,6 +178,13 @@ def _object_type_label(label: str) -> str:
         return label
 
 
+def _choice_label(choices: dict[Any, Any], value: Any) -> Any:
+    """A choice's label for a plain value; JSON values (geometry, lists) are shown as they are."""
+    if isinstance(value, str | int | bool) or value is None:
+        return choices.get(value, value)
+    return value
+
+
 def _readable_diff(object_type: str, diff: list[services.FieldChange]) -> list[dict[str, Any]]:
     """Field names as their labels and choice values as their labels (``in_service`` → 已验收/在用)."""
     try:
@@ -191,8 +198,8 @@ def _readable_diff(object_type: str, diff: list[services.FieldChange]) -> list[d
         rows.append(
             {
                 "field": str(f.verbose_name) if f is not None else change.field,
-                "before": choices.get(change.before, change.before),
-                "after": choices.get(change.after, change.after),
+                "before": _choice_label(choices, change.before),
+                "after": _choice_label(choices, change.after),
             }
         )
     return rows
