@@ -341,7 +341,3 @@ def apply_filters(
         raise ValidationError({field: list(messages) for field, messages in fs.errors.items()})
     result: QuerySet[M] = fs.qs
     return result
-
-
-def not_found() -> HttpError:
-    return HttpError(404, "not found")
