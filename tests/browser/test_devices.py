@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from anfang.devices.choices import SubsystemChoices
 from anfang.devices.models import Device
 from tests.browser.conftest import login
+from tests.support import factories
 
 
 def _rows(page: Page) -> Any:
@@ -54,11 +55,18 @@ def test_browse_filter_and_open_a_device(page: Page, demo: Any, screenshot: Call
     screenshot(page, "detail")
 
 
-def test_device_of_another_community_is_not_found(page: Page, demo: Any) -> None:
-    """Tenancy in the browser: demo2's manager cannot open demo1's devices."""
-    login(page, "manager2")
-    code = Device.objects.filter(community__code="demo1").values_list("code", flat=True).first()
-    response = page.goto(f"/c/demo1/devices/{code}/")
+def test_device_of_another_community_is_not_found(page: Page, tenancy: Any) -> None:
+    """Tenancy in the browser: community B's manager gets 'not found' for A's devices, A's sees them."""
+    device = factories.device(tenancy.a, name="南门枪机")
+    login(page, "manager_b")
+    response = page.goto(f"/c/a/devices/{device.code}/")
     assert response is not None and response.status == 404
-    response = page.goto("/c/demo1/devices/")
+    expect(page.locator("body")).not_to_contain_text("南门枪机")
+    response = page.goto("/c/a/devices/")
     assert response is not None and response.status == 404
+
+    page.context.clear_cookies()
+    login(page, "manager_a")
+    response = page.goto(f"/c/a/devices/{device.code}/")
+    assert response is not None and response.status == 200
+    expect(page.locator("main")).to_contain_text("南门枪机")
