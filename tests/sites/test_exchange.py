@@ -521,16 +521,33 @@ def test_the_real_command_exits_2_for_non_json(tmp_path):
     assert "不是有效的 JSON" in proc.stderr
 
 
-def test_today_is_used_for_certificates():
-    """A certificate that expired yesterday no longer lets a device be in service (R-24)."""
+def test_certificate_must_be_valid_on_the_acceptance_date():
+    """R-24: a device accepted into service while its model had no valid certificate is refused."""
     doc = exchange.export_community(build_community())
     wipe()
     doc = copy.deepcopy(doc)
-    doc["device_models"][0]["certificates"][0]["expires_on"] = (
-        timezone.localdate() - dt.timedelta(days=1)
-    ).isoformat()
+    accepted = dt.date.fromisoformat(doc["devices"][0]["acceptance"][0]["accepted_on"])
+    doc["device_models"][0]["certificates"][0]["expires_on"] = (accepted - dt.timedelta(days=1)).isoformat()
     problems = exchange.validate_document(doc)
-    assert any(p.code == "no_certificate" for p in problems)
+    assert any(p.code == "no_certificate" and accepted.isoformat() in p.message for p in problems)
+
+
+def test_certificate_that_expired_after_acceptance_is_imported():
+    """An expiry after acceptance is a compliance finding, not a reason to refuse the community's data
+    (the demo's expired ABT-100 certificate is such a case)."""
+    doc = exchange.export_community(build_community())
+    wipe()
+    doc = copy.deepcopy(doc)
+    today = timezone.localdate()
+    for device in doc["devices"]:
+        for record in device.get("acceptance", []):
+            record["accepted_on"] = (today - dt.timedelta(days=730)).isoformat()
+    certificate = doc["device_models"][0]["certificates"][0]
+    certificate["issued_on"] = (today - dt.timedelta(days=1000)).isoformat()
+    certificate["expires_on"] = (today - dt.timedelta(days=365)).isoformat()
+    result = exchange.import_community(doc, by=None)
+    assert result.ok, [str(p) for p in result.problems]
+    assert Device.objects.filter(status="in_service").count() >= 1
 
 
 def test_a_device_already_in_service_is_not_refused_on_update():

@@ -252,6 +252,13 @@ def _from_json(value: Any, kind: str) -> Any:
     return value
 
 
+def _parse_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _parse_datetime(value: str) -> dt.datetime | None:
     try:
         return parse_datetime(value)
@@ -1073,11 +1080,21 @@ class _Checker:
         certs = list(self.certificates.get(ref, []))
         if ref in stored:
             certs.extend(stored[ref].certificates.all())
-        if not any(c.is_valid_on(self.today) for c in certs):
+        # The certificate must have been valid when the device was accepted into service; one that
+        # expired since is a compliance finding for the community, not a reason to refuse its data.
+        accepted = [
+            day
+            for r in d.get("acceptance", [])
+            if r.get("passed", True) and (day := _parse_date(r.get("accepted_on"))) is not None
+        ]
+        day = max(accepted) if accepted else self.today
+        if not any(c.is_valid_on(day) for c in certs):
             self.add(
                 f"{base}.model",
-                _("设备型号“%(model)s”没有有效的生产登记批准书或检测报告，设备不得在用（第24条）。")
-                % {"model": " ".join(ref)},
+                _(
+                    "型号“%(model)s”在 %(day)s 无有效生产登记批准书或检测报告，不得在用（第24条）。"
+                )
+                % {"model": " ".join(ref), "day": day.isoformat()},
                 "no_certificate",
             )
 
