@@ -293,3 +293,19 @@ def test_audit_page_shows_geometry_changes(client, tenancy):
     response = client.get(reverse("audit_log"))
     assert response.status_code == 200
     assert "[5, 6]" in response.content.decode()
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(client, tenancy):
+    client.force_login(tenancy.manager_a)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+    assert '<html lang="zh-CN">' in response.content.decode()
+
+
+def test_the_language_switch_sticks(client, tenancy):
+    client.force_login(tenancy.manager_a)
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert client.get("/")["Content-Language"] == "en"
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "zh-hans"

@@ -42,3 +42,30 @@ class CurrentCommunityMiddleware:
             community = visible.filter(code=code).first() if code else None
             request.community = community or visible.order_by("code").first()  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class DefaultLanguageMiddleware:
+    """Chinese first: the language is the one chosen with the switch (cookie), else zh-hans.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a duty-room PC with an
+    English Windows would open in English; anfang's users expect 简体中文 unless they switch."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary = response.headers.get("Vary", "")
+        if "Cookie" not in patch_vary:
+            response.headers["Vary"] = f"{patch_vary}, Cookie" if patch_vary else "Cookie"
+        translation.deactivate()
+        return response

@@ -1091,9 +1091,7 @@ class _Checker:
         if not any(c.is_valid_on(day) for c in certs):
             self.add(
                 f"{base}.model",
-                _(
-                    "型号“%(model)s”在 %(day)s 无有效生产登记批准书或检测报告，不得在用（第24条）。"
-                )
+                _("型号“%(model)s”在 %(day)s 无有效生产登记批准书或检测报告，不得在用（第24条）。")
                 % {"model": " ".join(ref), "day": day.isoformat()},
                 "no_certificate",
             )
