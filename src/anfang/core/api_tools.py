@@ -341,3 +341,72 @@ def apply_filters(
         raise ValidationError({field: list(messages) for field, messages in fs.errors.items()})
     result: QuerySet[M] = fs.qs
     return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reference tables keyed by code (police stations, property companies, manufacturers)
+# ---------------------------------------------------------------------------------------------------
+
+
+def register_reference_crud(
+    router: Any,
+    *,
+    path: str,
+    model: type[models.Model],
+    filterset: type[django_filters.FilterSet],
+    filters: type[Schema],
+    schema_in: type[Schema],
+    schema_patch: type[Schema],
+    schema_out: type[Schema],
+    schema_page: type[Schema],
+    tags: list[str],
+    singular: str,
+    plural: str,
+    may_create: Callable[[User], None] = require_admin,
+) -> None:
+    """List/create/get/update/delete of a table everyone reads and only the platform admin changes
+    (``may_create`` may let more people add rows). Annotations are set explicitly because ninja reads
+    them to build parameters and the OpenAPI."""
+    from ninja import Query
+
+    def list_items(request: HttpRequest, paging: Any, filters: Any) -> dict[str, Any]:
+        request_user(request)
+        qs = apply_filters(filterset, request, model._default_manager.all())
+        return paginate(qs.order_by("code"), paging)
+
+    def create_item(request: HttpRequest, payload: Any) -> tuple[int, models.Model]:
+        may_create(request_user(request))
+        obj = model()
+        assign(obj, payload.model_dump())
+        return 201, save_instance(obj)
+
+    def get_item(request: HttpRequest, code: str) -> models.Model:
+        request_user(request)
+        return get_or_404(model._default_manager.all(), code=code)
+
+    def update_item(request: HttpRequest, code: str, payload: Any) -> models.Model:
+        require_admin(request_user(request))
+        obj = get_or_404(model._default_manager.all(), code=code)
+        assign(obj, payload.model_dump(exclude_unset=True))
+        return save_instance(obj)
+
+    def delete_item(request: HttpRequest, code: str) -> tuple[int, None]:
+        require_admin(request_user(request))
+        delete_instance(get_or_404(model._default_manager.all(), code=code))
+        return 204, None
+
+    list_items.__annotations__ = {"request": HttpRequest, "paging": Query[Paging], "filters": Query[filters]}  # type: ignore[valid-type,misc]
+    create_item.__annotations__ = {"request": HttpRequest, "payload": schema_in}
+    get_item.__annotations__ = {"request": HttpRequest, "code": str}
+    update_item.__annotations__ = {"request": HttpRequest, "code": str, "payload": schema_patch}
+    delete_item.__annotations__ = {"request": HttpRequest, "code": str}
+
+    router.get(path, response=schema_page, tags=tags, operation_id=f"list_{plural}")(list_items)
+    router.post(path, response={201: schema_out}, tags=tags, operation_id=f"create_{singular}")(create_item)
+    router.get(f"{path}/{{code}}", response=schema_out, tags=tags, operation_id=f"get_{singular}")(get_item)
+    router.patch(f"{path}/{{code}}", response=schema_out, tags=tags, operation_id=f"update_{singular}")(
+        update_item
+    )
+    router.delete(f"{path}/{{code}}", response={204: None}, tags=tags, operation_id=f"delete_{singular}")(
+        delete_item
+    )

@@ -23,6 +23,7 @@ from anfang.core.api_tools import (
     filter_schema,
     get_or_404,
     paginate,
+    register_reference_crud,
     registry_auth,
     request_user,
     require_admin,
@@ -98,56 +99,26 @@ else:
     )
 
 # ---------------------------------------------------------------------------------------------------
-# Manufacturers
+# Manufacturers (catalogue: managers and technicians add, the platform admin changes)
 # ---------------------------------------------------------------------------------------------------
 
 CATALOGUE = ["catalogue"]
 
-
-@router.get("/manufacturers", response=ManufacturerPage, tags=CATALOGUE, operation_id="list_manufacturers")
-def list_manufacturers(
-    request: HttpRequest, paging: Query[Paging], filters: Query[ManufacturerFilters]
-) -> dict[str, Any]:
-    request_user(request)
-    qs = apply_filters(ManufacturerFilterSet, request, Manufacturer.objects.all())
-    return paginate(qs.order_by("code"), paging)
-
-
-@router.post(
-    "/manufacturers", response={201: ManufacturerOut}, tags=CATALOGUE, operation_id="create_manufacturer"
+register_reference_crud(
+    router,
+    path="/manufacturers",
+    model=Manufacturer,
+    filterset=ManufacturerFilterSet,
+    filters=ManufacturerFilters,
+    schema_in=ManufacturerIn,
+    schema_patch=ManufacturerPatch,
+    schema_out=ManufacturerOut,
+    schema_page=ManufacturerPage,
+    tags=CATALOGUE,
+    singular="manufacturer",
+    plural="manufacturers",
+    may_create=require_catalogue_author,
 )
-def create_manufacturer(request: HttpRequest, payload: ManufacturerIn) -> tuple[int, Manufacturer]:
-    require_catalogue_author(request_user(request))
-    maker = Manufacturer()
-    assign(maker, payload.model_dump())
-    return 201, save_instance(maker)
-
-
-@router.get(
-    "/manufacturers/{code}", response=ManufacturerOut, tags=CATALOGUE, operation_id="get_manufacturer"
-)
-def get_manufacturer(request: HttpRequest, code: str) -> Manufacturer:
-    request_user(request)
-    return get_or_404(Manufacturer.objects.all(), code=code)
-
-
-@router.patch(
-    "/manufacturers/{code}", response=ManufacturerOut, tags=CATALOGUE, operation_id="update_manufacturer"
-)
-def update_manufacturer(request: HttpRequest, code: str, payload: ManufacturerPatch) -> Manufacturer:
-    require_admin(request_user(request))
-    maker = get_or_404(Manufacturer.objects.all(), code=code)
-    assign(maker, payload.model_dump(exclude_unset=True))
-    return save_instance(maker)
-
-
-@router.delete(
-    "/manufacturers/{code}", response={204: None}, tags=CATALOGUE, operation_id="delete_manufacturer"
-)
-def delete_manufacturer(request: HttpRequest, code: str) -> tuple[int, None]:
-    require_admin(request_user(request))
-    delete_instance(get_or_404(Manufacturer.objects.all(), code=code))
-    return 204, None
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from anfang.core.api_tools import (
     filter_schema,
     get_or_404,
     paginate,
+    register_reference_crud,
     registry_auth,
     request_user,
     require_admin,
@@ -90,130 +91,37 @@ else:
     PerimeterSegmentFilters = filter_schema(PerimeterSegmentFilterSet, "PerimeterSegmentFilters")
 
 # ---------------------------------------------------------------------------------------------------
-# Police stations (reference data: everyone reads, the platform admin writes)
+# Police stations and property companies (reference data: everyone reads, the platform admin writes)
 # ---------------------------------------------------------------------------------------------------
 
-STATIONS = ["police stations"]
-
-
-@router.get(
-    "/police-stations", response=PoliceStationPage, tags=STATIONS, operation_id="list_police_stations"
+register_reference_crud(
+    router,
+    path="/police-stations",
+    model=PoliceStation,
+    filterset=PoliceStationFilterSet,
+    filters=PoliceStationFilters,
+    schema_in=PoliceStationIn,
+    schema_patch=PoliceStationPatch,
+    schema_out=PoliceStationOut,
+    schema_page=PoliceStationPage,
+    tags=["police stations"],
+    singular="police_station",
+    plural="police_stations",
 )
-def list_police_stations(
-    request: HttpRequest, paging: Query[Paging], filters: Query[PoliceStationFilters]
-) -> dict[str, Any]:
-    request_user(request)
-    qs = apply_filters(PoliceStationFilterSet, request, PoliceStation.objects.all())
-    return paginate(qs.order_by("code"), paging)
-
-
-@router.post(
-    "/police-stations", response={201: PoliceStationOut}, tags=STATIONS, operation_id="create_police_station"
+register_reference_crud(
+    router,
+    path="/property-companies",
+    model=PropertyCompany,
+    filterset=PropertyCompanyFilterSet,
+    filters=PropertyCompanyFilters,
+    schema_in=PropertyCompanyIn,
+    schema_patch=PropertyCompanyPatch,
+    schema_out=PropertyCompanyOut,
+    schema_page=PropertyCompanyPage,
+    tags=["property companies"],
+    singular="property_company",
+    plural="property_companies",
 )
-def create_police_station(request: HttpRequest, payload: PoliceStationIn) -> tuple[int, PoliceStation]:
-    require_admin(request_user(request))
-    station = PoliceStation()
-    assign(station, payload.model_dump())
-    return 201, save_instance(station)
-
-
-@router.get(
-    "/police-stations/{code}", response=PoliceStationOut, tags=STATIONS, operation_id="get_police_station"
-)
-def get_police_station(request: HttpRequest, code: str) -> PoliceStation:
-    request_user(request)
-    return get_or_404(PoliceStation.objects.all(), code=code)
-
-
-@router.patch(
-    "/police-stations/{code}", response=PoliceStationOut, tags=STATIONS, operation_id="update_police_station"
-)
-def update_police_station(request: HttpRequest, code: str, payload: PoliceStationPatch) -> PoliceStation:
-    require_admin(request_user(request))
-    station = get_or_404(PoliceStation.objects.all(), code=code)
-    assign(station, payload.model_dump(exclude_unset=True))
-    return save_instance(station)
-
-
-@router.delete(
-    "/police-stations/{code}", response={204: None}, tags=STATIONS, operation_id="delete_police_station"
-)
-def delete_police_station(request: HttpRequest, code: str) -> tuple[int, None]:
-    require_admin(request_user(request))
-    delete_instance(get_or_404(PoliceStation.objects.all(), code=code))
-    return 204, None
-
-
-# ---------------------------------------------------------------------------------------------------
-# Property companies (reference data)
-# ---------------------------------------------------------------------------------------------------
-
-COMPANIES = ["property companies"]
-
-
-@router.get(
-    "/property-companies",
-    response=PropertyCompanyPage,
-    tags=COMPANIES,
-    operation_id="list_property_companies",
-)
-def list_property_companies(
-    request: HttpRequest, paging: Query[Paging], filters: Query[PropertyCompanyFilters]
-) -> dict[str, Any]:
-    request_user(request)
-    qs = apply_filters(PropertyCompanyFilterSet, request, PropertyCompany.objects.all())
-    return paginate(qs.order_by("code"), paging)
-
-
-@router.post(
-    "/property-companies",
-    response={201: PropertyCompanyOut},
-    tags=COMPANIES,
-    operation_id="create_property_company",
-)
-def create_property_company(request: HttpRequest, payload: PropertyCompanyIn) -> tuple[int, PropertyCompany]:
-    require_admin(request_user(request))
-    company = PropertyCompany()
-    assign(company, payload.model_dump())
-    return 201, save_instance(company)
-
-
-@router.get(
-    "/property-companies/{code}",
-    response=PropertyCompanyOut,
-    tags=COMPANIES,
-    operation_id="get_property_company",
-)
-def get_property_company(request: HttpRequest, code: str) -> PropertyCompany:
-    request_user(request)
-    return get_or_404(PropertyCompany.objects.all(), code=code)
-
-
-@router.patch(
-    "/property-companies/{code}",
-    response=PropertyCompanyOut,
-    tags=COMPANIES,
-    operation_id="update_property_company",
-)
-def update_property_company(
-    request: HttpRequest, code: str, payload: PropertyCompanyPatch
-) -> PropertyCompany:
-    require_admin(request_user(request))
-    company = get_or_404(PropertyCompany.objects.all(), code=code)
-    assign(company, payload.model_dump(exclude_unset=True))
-    return save_instance(company)
-
-
-@router.delete(
-    "/property-companies/{code}",
-    response={204: None},
-    tags=COMPANIES,
-    operation_id="delete_property_company",
-)
-def delete_property_company(request: HttpRequest, code: str) -> tuple[int, None]:
-    require_admin(request_user(request))
-    delete_instance(get_or_404(PropertyCompany.objects.all(), code=code))
-    return 204, None
 
 
 # ---------------------------------------------------------------------------------------------------
