@@ -1,0 +1,888 @@
+# ruff: noqa: E501  (a table of long message pairs reads better one pair per line)
+"""English translations of anfang's Chinese source strings, applied to the gettext catalogue.
+
+zh-hans is the source language; this file is the single source of the English catalogue
+``src/anfang/locale/en/LC_MESSAGES/django.po`` so the translations survive regenerating it.
+
+Usage (from the repository root)::
+
+    .venv/bin/python scripts/translations_en.py            # makemessages, fill msgstr, compilemessages
+    .venv/bin/python scripts/translations_en.py --fill-only  # only fill msgstr in the existing .po
+
+It exits with status 1 and lists the msgids that have no translation here yet; add them to
+``TRANSLATIONS`` and run it again. Terms follow ``docs/glossary.md``; article citations are
+``Art. 9`` / ``Art. 33(3)``; placeholders, HTML and entities are kept exactly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import polib  # type: ignore[import-untyped]
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "anfang"
+PO_PATH = PACKAGE / "locale" / "en" / "LC_MESSAGES" / "django.po"
+
+# A plural entry maps to (singular, plural).
+Translation = str | tuple[str, str]
+
+TRANSLATIONS: dict[str, Translation] = {
+    # core: admin, API, roles, actions
+    "安防平台后台管理": "Security platform administration",
+    "安防平台": "Security platform",
+    "您在该小区没有修改登记信息的权限。": "You are not allowed to change registry data in this community.",
+    "仅平台管理员可以执行此操作。": "Only a platform administrator can do this.",
+    "仅平台管理员、物业管理员或维保人员可以新增产品目录。": (
+        "Only platform administrators, property managers or maintenance staff can add to the product catalogue."
+    ),
+    "未找到“%(value)s”。": "“%(value)s” not found.",
+    "与已有记录冲突。": "Conflicts with an existing record.",
+    "仍有其他记录引用“%(obj)s”，不能删除。": "“%(obj)s” is still referenced by other records and cannot be deleted.",
+    "基础": "Core",
+    "值班员": "Duty operator",
+    "保安/巡逻员": "Guard / patrol",
+    "物业/社区管理员": "Property / community manager",
+    "维保人员": "Maintenance staff",
+    "民警": "Police officer",
+    "建设审查/监理/施工": "Design review / supervision / construction",
+    "平台管理员": "Platform administrator",
+    "新建": "Create",
+    "修改": "Update",
+    "删除": "Delete",
+    "查看": "View",
+    "检索": "Search",
+    "导出": "Export",
+    # core: forms and generic views
+    "用户名": "Username",
+    "密码": "Password",
+    "名称": "Name",
+    "用途说明，例如“报表脚本”。": "What it is for, e.g. “report script”.",
+    "有效期至": "Valid until",
+    "留空表示长期有效。": "Leave empty for no expiry.",
+    "有效期不能早于今天。": "The expiry date cannot be in the past.",
+    "设备": "Devices",
+    "请选择设备": "Select a device",
+    "没有找到该小区。": "Community not found.",
+    "全部": "All",
+    "是": "Yes",
+    "否": "No",
+    "已保存“%(object)s”。": "Saved “%(object)s”.",
+    "“%(object)s”仍被其他记录引用，不能删除。": "“%(object)s” is still referenced by other records and cannot be deleted.",
+    "已删除“%(object)s”。": "Deleted “%(object)s”.",
+    # core: management commands
+    "运行 Web 服务（uvicorn），地址和端口默认取 ANFANG_HOST / ANFANG_PORT。": (
+        "Run the web server (uvicorn); host and port default to ANFANG_HOST / ANFANG_PORT."
+    ),
+    "监听地址": "Address to listen on",
+    "监听端口": "Port to listen on",
+    "Web 进程数": "Number of web processes",
+    "--workers 须为正整数。": "--workers must be a positive integer.",
+    "--port 须在 1–65535 之间。": "--port must be between 1 and 65535.",
+    "创建、列出、吊销 API 令牌（用户令牌或设备令牌）。": "Create, list and revoke API tokens (user or device tokens).",
+    "创建令牌，只显示一次": "Create a token (shown only once)",
+    "令牌代表的用户名": "Username the token acts for",
+    "设备编号（设备令牌，仅用于事件接入）": "Device code (device token, for event ingest only)",
+    "设备所属小区编号（与 --device 同用）": "Code of the device's community (with --device)",
+    "令牌名称": "Token name",
+    "有效天数（默认永久有效）": "Days of validity (default: no expiry)",
+    "列出令牌": "List tokens",
+    "只列出该用户的令牌": "List only this user's tokens",
+    "按前缀吊销令牌": "Revoke a token by its prefix",
+    "令牌前缀，如 anf_AbC123": "Token prefix, e.g. anf_AbC123",
+    "--community 只能与 --device 一起使用。": "--community can only be used together with --device.",
+    "用户“%(name)s”不存在。": "User “%(name)s” does not exist.",
+    "命令行令牌": "Command-line token",
+    "已为 %(owner)s 创建令牌“%(name)s”（前缀 %(prefix)s）。请立即保存，之后无法再次查看：": (
+        "Created token “%(name)s” for %(owner)s (prefix %(prefix)s). Save it now; it cannot be shown again:"
+    ),
+    "设备令牌须用 --community 指定设备所属小区。": "A device token needs --community with the device's community.",
+    "设备“%(code)s”不存在。": "Device “%(code)s” does not exist.",
+    "设备“%(code)s”不属于小区“%(community)s”。": "Device “%(code)s” does not belong to community “%(community)s”.",
+    "--expires-days 须为正整数。": "--expires-days must be a positive integer.",
+    "前缀": "Prefix",
+    "所属": "Owner",
+    "创建": "Created",
+    "过期": "Expires",
+    "最近使用": "Last used",
+    "状态": "Status",
+    "已吊销": "Revoked",
+    "已过期": "Expired",
+    "有效": "Valid",
+    "没有令牌。": "No tokens.",
+    "没有前缀为“%(prefix)s”的令牌。": "No token has the prefix “%(prefix)s”.",
+    "前缀“%(prefix)s”对应多个令牌，无法确定要吊销哪一个。": (
+        "The prefix “%(prefix)s” matches several tokens; cannot tell which one to revoke."
+    ),
+    "令牌 %(prefix)s 已吊销，无需再次吊销。": "Token %(prefix)s is already revoked.",
+    "已吊销令牌 %(prefix)s（%(name)s）。": "Revoked token %(prefix)s (%(name)s).",
+    "迁移数据库、首次运行时建立演示小区，并启动 Web 服务和全部后台进程。": (
+        "Migrate the database, create the demo communities on the first run, "
+        "and start the web server and all background processes."
+    ),
+    "数据库为空时也不建立演示小区": "Do not create the demo communities, even if the database is empty",
+    "已中断。": "Interrupted.",
+    "正在迁移数据库（%(dir)s）…": "Migrating the database (%(dir)s)…",
+    "数据库中还没有小区，正在建立演示小区…": "No communities in the database yet; creating the demo communities…",
+    "%(password)s（如未修改）": "%(password)s (unless changed)",
+    "anfang 正在启动：%(url)s": "anfang is starting: %(url)s",
+    "后台进程：%(names)s": "Background processes: %(names)s",
+    "无（本版本尚未提供）": "none (not yet available in this version)",
+    "演示账号：": "Demo accounts:",
+    "按 Ctrl-C 停止。": "Press Ctrl-C to stop.",
+    "anfang 已停止。": "anfang has stopped.",
+    "anfang 已就绪：%(url)s": "anfang is ready: %(url)s",
+    "运行一个后台进程：%(names)s。": "Run one background process: %(names)s.",
+    "后台进程名称": "Background process name",
+    "没有名为“%(name)s”的后台进程。可用名称：%(names)s。": (
+        "There is no background process named “%(name)s”. Available: %(names)s."
+    ),
+    "后台进程“%(name)s”在本版本中尚不可用。": "Background process “%(name)s” is not yet available in this version.",
+    "后台进程 %(name)s 已启动。": "Background process %(name)s started.",
+    "后台进程 %(name)s 已停止。": "Background process %(name)s stopped.",
+    # core: models
+    "创建时间": "Created at",
+    "更新时间": "Updated at",
+    "小区": "Community",
+    "姓名": "Full name",
+    "电话": "Phone",
+    "所属派出所": "Police station",
+    "民警可只读查看本派出所辖区内的全部小区。": (
+        "A police officer can view (read-only) all communities in this police station's jurisdiction."
+    ),
+    "用户": "Users",
+    "角色": "Role",
+    "小区成员": "Membership",
+    "过期时间": "Expires at",
+    "吊销时间": "Revoked at",
+    "API 令牌": "API tokens",
+    "时间": "Time",
+    "操作人": "By",
+    "请求/任务": "Request / job",
+    "操作": "Action",
+    "对象类型": "Object type",
+    "对象编号": "Object ID",
+    "对象": "Object",
+    "修改前": "Before",
+    "修改后": "After",
+    "原因": "Reason",
+    "变更记录": "Change records",
+    "类型": "Type",
+    "资源": "Resource",
+    "条件": "Query",
+    "结果数": "Results",
+    "访问记录": "Access records",
+    # core: services, supervisor, navigation, views
+    "请填写令牌名称。": "Enter a token name.",
+    "令牌名称不能超过 %(n)d 个字符。": "The token name cannot be longer than %(n)d characters.",
+    "过期时间必须晚于当前时间。": "The expiry time must be in the future.",
+    "只能为自己创建令牌。": "You can only create tokens for yourself.",
+    "用户已停用，不能创建令牌。": "The user is deactivated; no token can be created.",
+    "只有平台管理员可以创建设备令牌。": "Only a platform administrator can create device tokens.",
+    "不能吊销他人的令牌。": "You cannot revoke another user's token.",
+    "该令牌已被吊销。": "This token has already been revoked.",
+    "吊销令牌": "Revoke token",
+    "[supervisor] %(name)s 已退出（%(code)s），%(delay).0f 秒后重启": (
+        "[supervisor] %(name)s exited (%(code)s); restarting in %(delay).0f s"
+    ),
+    "[supervisor] 进程 %(pid)s 未在 %(grace).0f 秒内停止，强制结束": (
+        "[supervisor] process %(pid)s did not stop within %(grace).0f s; killing it"
+    ),
+    "总览": "Overview",
+    "小区概况": "Community profile",
+    "总平面图": "Site plan",
+    "位置": "Locations",
+    "周界": "Perimeter",
+    "新增设备": "Add device",
+    "新增位置": "Add location",
+    "监督": "Supervision",
+    "辖区小区": "Communities in jurisdiction",
+    "全部小区": "All communities",
+    "设备目录": "Device catalogue",
+    "设备型号": "Device model",
+    "生产厂家": "Manufacturer",
+    "审计日志": "Audit log",
+    "后台管理": "Admin site",
+    "管理": "Administration",
+    "没有该小区或无权访问。": "No such community, or you have no access to it.",
+    "未知操作。": "Unknown action.",
+    "令牌“%(name)s”已吊销，立即失效。": "Token “%(name)s” has been revoked and no longer works.",
+    "没有该小区或无权查看其审计日志。": "No such community, or you may not view its audit log.",
+    # devices: API and choices
+    "证书类型": "Certificate type",
+    "编号无效。": "Invalid code.",
+    "实体防护": "Physical protection",
+    "周界电子防护系统": "Electronic perimeter protection system",
+    "视频监控系统": "Video surveillance system",
+    "电子巡查系统": "Electronic patrol system",
+    "停车库（场）安全管理系统": "Car park security management system",
+    "出入口控制系统": "Access control system",
+    "楼寓（可视）对讲系统": "Building (video) intercom system",
+    "住户报警系统": "Resident alarm system",
+    "监控中心": "Monitoring centre",
+    "电动伸缩门": "Electric retractable gate",
+    "金属防护大门": "Metal security gate",
+    "道闸（挡车器）": "Barrier gate (boom)",
+    "防盗安全门": "Anti-theft security door",
+    "主动红外对射": "Active infrared beam",
+    "脉冲电子围栏": "Pulse electric fence",
+    "振动光缆": "Vibration-sensing fibre cable",
+    "周界报警主机": "Perimeter alarm panel",
+    "摄像机": "Camera",
+    "硬盘录像机/存储": "Video recorder / storage",
+    "巡查点": "Patrol checkpoint",
+    "巡查器/巡更终端": "Patrol reader / guard tour terminal",
+    "停车场控制器": "Car park controller",
+    "门禁控制器": "Access controller",
+    "人行闸机": "Pedestrian turnstile",
+    "人脸识别终端": "Face recognition terminal",
+    "单元门口机": "Unit door station",
+    "室内分机": "Indoor station",
+    "对讲管理机/服务器": "Intercom master station / server",
+    "报警主机": "Alarm panel",
+    "紧急报警按钮": "Panic button",
+    "入侵探测器": "Intrusion detector",
+    "感烟探测器": "Smoke detector",
+    "显示大屏": "Video wall",
+    "监控工作站": "Monitoring workstation",
+    "报警接收中心": "Alarm receiving centre",
+    "不间断电源": "UPS",
+    "其他设备": "Other device",
+    "规划": "Planned",
+    "已安装": "Installed",
+    "已验收/在用": "Accepted / in service",
+    "故障": "Faulty",
+    "已退役": "Retired",
+    "安全技术防范产品生产登记批准书": "Security product production registration certificate",
+    "强制性产品认证（3C）证书": "Compulsory product certification (CCC) certificate",
+    "法定检验/检测报告": "Statutory test report",
+    "国家级": "National",
+    "省级": "Provincial",
+    "市级": "Municipal",
+    "其他": "Other",
+    # devices: filters, forms, models, services
+    "子系统": "Subsystem",
+    "设备类型": "Device type",
+    "位置编号": "Location code",
+    "车牌识别": "Plate recognition",
+    "厂家编号": "Manufacturer code",
+    "安装位置": "Location",
+    "用途": "Purpose",
+    "安装点": "Position",
+    "安装点（米）": "Position (m)",
+    "平面图上的安装点：“x,y”（米）。": "Position on the site plan: “x,y” (metres).",
+    "覆盖范围（米）": "Coverage (m)",
+    "摄像机视野：首尾同一点的多个点“x1,y1; x2,y2; …”；周界探测器：沿周界的线。": (
+        "Camera field of view: points “x1,y1; x2,y2; …” ending with the first point; "
+        "perimeter detector: a line along the perimeter."
+    ),
+    "批准文号": "Approval number",
+    "批准人/单位": "Approved by",
+    "变更原因": "Reason for change",
+    "变更%(fields)s须经授权：请填写此项（第33条第(3)项）。": (
+        "Changing %(fields)s requires authorisation: please fill in this field (Art. 33(3))."
+    ),
+    "变更%(fields)s须经授权：请在下方“变更授权”中填写批准文号、批准人/单位和原因（第33条第(3)项）。": (
+        "Changing %(fields)s requires authorisation: enter the approval number, approver and reason "
+        "under “Change authorisation” below (Art. 33(3))."
+    ),
+    "验收合格后投入使用": "Put into service after passing acceptance",
+    "同时把设备状态改为“已验收/在用”（还需有效的产品证书，第24条）。": (
+        "Also set the device status to “Accepted / in service” (this also needs a valid product certificate, Art. 24)."
+    ),
+    "验收日期不能晚于今天。": "The acceptance date cannot be in the future.",
+    "设备类型“%(kind)s”不属于子系统“%(subsystem)s”。": (
+        "Device type “%(kind)s” does not belong to subsystem “%(subsystem)s”."
+    ),
+    "编号": "Code",
+    "国家/地区": "Country / region",
+    "型号": "Model",
+    "说明": "Description",
+    "证书编号": "Certificate number",
+    "发证机关": "Issuing authority",
+    "发证机关级别": "Authority level",
+    "发证日期": "Issue date",
+    "产品证书": "Product certificate",
+    "有效期不能早于发证日期。": "The expiry date cannot be before the issue date.",
+    "设备编号": "Device code",
+    "全平台唯一；设备推送地址和 MQTT 主题使用此编号。": (
+        "Unique across the platform; used in the device's push URL and MQTT topic."
+    ),
+    "变更用途须经授权（第33条第(3)项）。": "Changing the purpose requires authorisation (Art. 33(3)).",
+    "摄像机视野（多边形）或周界探测器覆盖的周界段（线）。": (
+        "Camera field of view (polygon) or the stretch of perimeter covered by a perimeter detector (line)."
+    ),
+    "网络地址": "Network address",
+    "端口": "Port",
+    "MAC 地址": "MAC address",
+    "序列号": "Serial number",
+    "水平分辨率": "Horizontal resolution",
+    "垂直分辨率": "Vertical resolution",
+    "联网": "Networked",
+    "设备接入平台（如对讲联网，第13条）。": "The device is connected to the platform (e.g. networked intercom, Art. 13).",
+    "心跳间隔（秒）": "Heartbeat interval (s)",
+    "最近在线": "Last seen",
+    "安装日期": "Installation date",
+    "备注": "Notes",
+    "安装位置必须属于同一小区。": "The location must belong to the same community.",
+    "分辨率须同时填写宽和高。": "Enter both the width and the height of the resolution.",
+    "验收日期": "Acceptance date",
+    "验收合格": "Passed",
+    "验收人/单位": "Accepted by",
+    "验收文件编号": "Acceptance document no.",
+    "验收记录": "Acceptance record",
+    "变更内容": "Changes",
+    "登记人": "Recorded by",
+    "变更授权": "Change authorisation",
+    "没有验收合格记录，不得投入使用（第29条）。": (
+        "No passed acceptance record: the device may not go into service (Art. 29)."
+    ),
+    "未登记设备型号，无法核验产品证书（第24条）。": (
+        "No device model registered, so the product certificate cannot be checked (Art. 24)."
+    ),
+    "设备型号“%(model)s”没有有效的生产登记批准书或检测报告（第24条）。": (
+        "Device model “%(model)s” has no valid production registration certificate or test report (Art. 24)."
+    ),
+    "新设备须先验收，才能投入使用（第29条）。": "A new device must pass acceptance before it goes into service (Art. 29).",
+    "变更设备的用途或位置须经授权，请填写批准文号、批准人和原因（第33条第(3)项）。": (
+        "Changing a device's purpose or location requires authorisation: "
+        "enter the approval number, approver and reason (Art. 33(3))."
+    ),
+    "授权须填写批准文号、批准人和原因。": "An authorisation needs an approval number, an approver and a reason.",
+    "设备状态不能从“%(old)s”改为“%(new)s”。": "The device status cannot change from “%(old)s” to “%(new)s”.",
+    # devices: templates and views
+    "生产登记批准书须由省级以上机关颁发，且在有效期内（第24条）。": (
+        "A production registration certificate must be issued at provincial level or above "
+        "and be within its validity (Art. 24)."
+    ),
+    "不符合要求": "Not compliant",
+    "登记验收": "Record acceptance",
+    "登记验收（第29条）": "Record acceptance (Art. 29)",
+    "设备只有验收合格后才能投入使用（第29条），并且其型号须有有效的产品证书（第24条）。": (
+        "A device may go into service only after passing acceptance (Art. 29), "
+        "and its model must have a valid product certificate (Art. 24)."
+    ),
+    "编辑": "Edit",
+    "暂不能投入使用：": "Cannot go into service yet:",
+    "更改状态：": "Change status:",
+    "基本情况": "General",
+    "覆盖范围": "Coverage",
+    "%(n)s 个点": ("%(n)s point", "%(n)s points"),
+    "是,否": "yes,no",
+    "网络与技术参数": "Network and technical data",
+    "分辨率": "Resolution",
+    "设备型号与产品证书（第24条）": "Device model and product certificates (Art. 24)",
+    "无有效证书": "No valid certificate",
+    "未登记设备型号，无法核验产品证书。": "No device model registered, so the product certificate cannot be checked.",
+    "验收记录（第29条）": "Acceptance records (Art. 29)",
+    "结果": "Result",
+    "合格": "Passed",
+    "不合格": "Failed",
+    "尚无验收记录。": "No acceptance records yet.",
+    "用途/位置变更授权（第33条第(3)项）": "Change authorisations for purpose / location (Art. 33(3))",
+    "没有变更授权记录。": "No change authorisations.",
+    "变更历史": "Change history",
+    "变更的字段": "Changed fields",
+    "没有变更记录。": "No changes recorded.",
+    "变更授权（第33条第(3)项）": "Change authorisation (Art. 33(3))",
+    "变更安装位置、用途或安装点时必须填写批准文号、批准人/单位和原因；其他修改不需要填写。": (
+        "Changing the location, purpose or position requires the approval number, approver and reason; "
+        "other changes do not."
+    ),
+    "未登记": "Not registered",
+    "没有符合条件的设备。": "No devices match the filters.",
+    "尚未登记设备。按第7条的九个子系统逐一登记。": (
+        "No devices registered yet. Register them subsystem by subsystem, following the nine subsystems of Art. 7."
+    ),
+    "新增厂家": "Add manufacturer",
+    "型号数": "Models",
+    "还没有登记生产厂家。": "No manufacturers registered yet.",
+    "无证书": "No certificate",
+    "添加证书": "Add certificate",
+    "使用中的设备": "Devices using this model",
+    "产品证书（第24条）": "Product certificates (Art. 24)",
+    "此型号没有有效的生产登记批准书（省级以上）或法定检测报告，其设备不能投入使用（第24条）。": (
+        "This model has no valid production registration certificate (provincial level or above) "
+        "or statutory test report, so its devices cannot go into service (Art. 24)."
+    ),
+    "尚未登记证书。": "No certificates registered yet.",
+    "新增型号": "Add model",
+    "至": "until",
+    "没有符合条件的设备型号。": "No device models match the filters.",
+    "还没有登记设备型号。": "No device models registered yet.",
+    "无效的设备状态。": "Invalid device status.",
+    "设备状态已改为“%(status)s”。": "Device status changed to “%(status)s”.",
+    # settings: a language is named in its own language
+    "简体中文": "简体中文",
+    "English": "English",
+    # sites: choices
+    "小区与位置": "Communities and locations",
+    "物业管理": "Property-managed",
+    "无物业管理（社区管理）": "Unmanaged (run by the neighbourhood)",
+    "基本型": "Basic",
+    "提高型": "Enhanced",
+    "先进型": "Advanced",
+    "小区出入口": "Community entrance",
+    "出入口通道": "Entrance lane",
+    "出入口外延道路": "Road outside entrance",
+    "楼栋": "Building",
+    "单元": "Unit",
+    "单元出入口": "Unit entrance",
+    "电梯轿厢": "Elevator car",
+    "停车库/场": "Parking lot",
+    "停车库/场出入口": "Parking entrance",
+    "小区内道路": "Internal road",
+    "广场": "Square",
+    "安防值班室": "Duty room",
+    "主出入口": "Main entrance",
+    "次出入口": "Secondary entrance",
+    "车行通道": "Vehicle lane",
+    "人行通道": "Pedestrian lane",
+    "入": "In",
+    "出": "Out",
+    "双向": "Both ways",
+    "围墙": "Wall",
+    "栅栏": "Fence",
+    "无实体屏障": "No physical barrier",
+    "未知": "Unknown",
+    "A 级": "Grade A",
+    "B 级": "Grade B",
+    "C 级（超 B 级）": "Grade C (above B)",
+    # sites: demo, import/export
+    "%(name)s 所属派出所辖区": "Jurisdiction of the police station of %(name)s",
+    "范围": "Scope",
+    "密码（全部演示用户）：%(password)s": "Password (all demo users): %(password)s",
+    "缺少必填字段。": "Required field missing.",
+    "未知字段（拼写错误？）。": "Unknown field (typo?).",
+    "类型错误：应为%(expected)s。": "Wrong type: expected %(expected)s.",
+    "取值“%(value)s”无效，可选：%(choices)s。": "Invalid value “%(value)s”; choose from: %(choices)s.",
+    "应为 %(expected)s。": "Expected %(expected)s.",
+    "编号只能包含字母、数字、下划线、点和连字符，且以字母或数字开头。": (
+        "A code may contain only letters, digits, underscores, dots and hyphens, "
+        "and must start with a letter or digit."
+    ),
+    "不能为空。": "Must not be empty.",
+    "不能超过 %(limit)s 个字符。": "Must not be longer than %(limit)s characters.",
+    "不能小于 %(limit)s。": "Must not be less than %(limit)s.",
+    "日期格式应为 YYYY-MM-DD。": "Dates must be written as YYYY-MM-DD.",
+    "文件内容须为 JSON 对象 {…}。": "The file must contain a JSON object {…}.",
+    "不是可导入的小区文件：须为 schema “%(name)s”、version %(version)s（文件为 “%(got_name)s”、%(got)s）。": (
+        "Not an importable community file: expected schema “%(name)s”, version %(version)s "
+        "(the file has “%(got_name)s”, %(got)s)."
+    ),
+    "小区编号“%(code)s”已存在；如需按文件更新该小区，请使用 --update。": (
+        "Community code “%(code)s” already exists; to update that community from the file, use --update."
+    ),
+    "有物业管理的小区须指定物业公司（第5条）。": "A property-managed community must name its property company (Art. 5).",
+    "无物业管理的小区须关联辖区派出所（第6条）。": "An unmanaged community must be linked to its police station (Art. 6).",
+    "厂家编号“%(value)s”重复（与 %(first)s 相同）。": "Duplicate manufacturer code “%(value)s” (same as %(first)s).",
+    "设备型号“%(value)s”重复（与 %(first)s 相同）。": "Duplicate device model “%(value)s” (same as %(first)s).",
+    "厂家“%(code)s”未在文件的 manufacturers 中列出，平台中也没有。": (
+        "Manufacturer “%(code)s” is neither in the file's manufacturers nor on the platform."
+    ),
+    "证书编号“%(number)s”在文件中重复。": "Certificate number “%(number)s” appears more than once in the file.",
+    "证书编号“%(number)s”在平台中属于另一型号“%(model)s”。": (
+        "Certificate number “%(number)s” belongs to another model on the platform, “%(model)s”."
+    ),
+    "设备类型“%(kind)s”不属于子系统“%(subsystem)s”，该子系统可用：%(allowed)s。": (
+        "Device type “%(kind)s” does not belong to subsystem “%(subsystem)s”; allowed there: %(allowed)s."
+    ),
+    "位置编号“%(value)s”重复（与 %(first)s 相同）。": "Duplicate location code “%(value)s” (same as %(first)s).",
+    "上级位置“%(code)s”不在文件的 locations 中。": "Parent location “%(code)s” is not in the file's locations.",
+    "“%(kind)s”的上级位置须为：%(allowed)s（“%(parent)s”是%(parent_kind)s）。": (
+        "The parent location of a “%(kind)s” must be: %(allowed)s (“%(parent)s” is a %(parent_kind)s)."
+    ),
+    "“%(kind)s”必须指定上级位置。": "A “%(kind)s” needs a parent location.",
+    "联网位置“%(code)s”不在文件的 locations 中。": "Linked location “%(code)s” is not in the file's locations.",
+    "通道须注明车行或人行。": "A lane must be marked as vehicle or pedestrian.",
+    "小区出入口须注明主出入口或次出入口（第12条）。": (
+        "A community entrance must be marked as main or secondary (Art. 12)."
+    ),
+    "上级位置不能形成循环：%(cycle)s。": "Parent locations must not form a cycle: %(cycle)s.",
+    "周界段编号“%(value)s”重复（与 %(first)s 相同）。": "Duplicate perimeter segment code “%(value)s” (same as %(first)s).",
+    "设备编号“%(value)s”重复（与 %(first)s 相同）。": "Duplicate device code “%(value)s” (same as %(first)s).",
+    "设备编号“%(code)s”已被小区“%(community)s”使用；设备编号全平台唯一。": (
+        "Device code “%(code)s” is already used by community “%(community)s”; "
+        "device codes are unique across the platform."
+    ),
+    "设备型号“%(model)s”未在文件的 device_models 中列出，平台中也没有。": (
+        "Device model “%(model)s” is neither in the file's device_models nor on the platform."
+    ),
+    "安装位置“%(code)s”不在文件的 locations 中。": "Location “%(code)s” is not in the file's locations.",
+    "时间格式应为带时区的 ISO 8601，例如 2026-01-31T08:00:00+08:00。": (
+        "Times must be ISO 8601 with a time zone, e.g. 2026-01-31T08:00:00+08:00."
+    ),
+    "设备“%(code)s”为在用，但文件中没有验收合格记录，不得投入使用（第29条）。": (
+        "Device “%(code)s” is in service, but the file has no passed acceptance record for it; "
+        "it may not be in service (Art. 29)."
+    ),
+    "在用设备须登记设备型号，以核验产品证书（第24条）。": (
+        "A device in service needs a device model so that its product certificate can be checked (Art. 24)."
+    ),
+    "型号“%(model)s”在 %(day)s 无有效生产登记批准书或检测报告，不得在用（第24条）。": (
+        "Model “%(model)s” had no valid production registration certificate or test report on %(day)s; "
+        "it may not be in service (Art. 24)."
+    ),
+    "检查通过，正在写入 …": "Checks passed, writing …",
+    "检查通过，试写入（之后撤销）…": "Checks passed, trial write (rolled back afterwards)…",
+    "  %(what)s：%(count)s 条 …": "  %(what)s: %(count)s …",
+    "已退役的设备不能再改为其他状态。": "A retired device cannot change to another status.",
+    "设备“%(code)s”的用途或位置将变更（%(fields)s），须经授权：请提供批准文号（--authorisation）（第33条第(3)项）。": (
+        "The purpose or location of device “%(code)s” would change (%(fields)s), which requires authorisation: "
+        "give the approval number (--authorisation) (Art. 33(3))."
+    ),
+    # sites: filters, forms, geometry
+    "搜索": "Search",
+    "管理方式": "Management",
+    "派出所编号": "Police station code",
+    "区县": "District",
+    "上级位置编号": "Parent location code",
+    "屏障类型": "Barrier type",
+    "不是有效的 JSON：%(error)s": "Not valid JSON: %(error)s",
+    "无法识别坐标“%(chunk)s”：每个点写作“x,y”（米），多个点用分号分隔。": (
+        "Cannot read the coordinates “%(chunk)s”: write each point as “x,y” (metres) "
+        "and separate points with semicolons."
+    ),
+    "点": "Point",
+    "线": "Line",
+    "区域（多边形）": "Area (polygon)",
+    "单位米，平面图左下角为原点。点：“x,y”；线：“x1,y1; x2,y2; …”；区域：首尾同一点的多个点；也可填 GeoJSON。": (
+        "In metres, origin at the bottom-left corner of the site plan. Point: “x,y”; "
+        "line: “x1,y1; x2,y2; …”; area: points ending with the first point; GeoJSON also works."
+    ),
+    "本小区已有编号为“%(code)s”的记录。": "This community already has a record with the code “%(code)s”.",
+    "几何（米）": "Geometry (m)",
+    "线几何（米）": "Line geometry (m)",
+    "单位米：“x1,y1; x2,y2; …”，至少两个点；也可填 GeoJSON LineString。": (
+        "In metres: “x1,y1; x2,y2; …”, at least two points; a GeoJSON LineString also works."
+    ),
+    '几何必须是 %(types)s 之一，形如 {"type": "Point", "coordinates": [x, y]}（单位：米）。': (
+        'The geometry must be one of %(types)s, e.g. {"type": "Point", "coordinates": [x, y]} (in metres).'
+    ),
+    "几何坐标无效：%(error)s": "Invalid geometry coordinates: %(error)s",
+    "几何不能为空。": "The geometry must not be empty.",
+    "线段长度必须大于 0。": "A line must be longer than 0.",
+    "多边形自相交或无效。": "The polygon intersects itself or is invalid.",
+    "周界段必须有线几何。": "A perimeter segment needs a line geometry.",
+    # sites: management commands
+    "用户“%(name)s”不存在或已停用。": "User “%(name)s” does not exist or is deactivated.",
+    "没有编号为“%(code)s”的小区，或无权查看。": "No community with the code “%(code)s”, or you may not view it.",
+    "已导出小区“%(code)s”：%(locations)s 个位置、%(segments)s 个周界段、%(devices)s 台设备 → %(file)s": (
+        "Exported community “%(code)s”: %(locations)s locations, %(segments)s perimeter segments, "
+        "%(devices)s devices → %(file)s"
+    ),
+    "无法读取文件 %(file)s：%(error)s": "Cannot read file %(file)s: %(error)s",
+    "%(file)s 不是有效的 JSON（第 %(line)s 行第 %(col)s 列）：%(error)s": (
+        "%(file)s is not valid JSON (line %(line)s, column %(col)s): %(error)s"
+    ),
+    "批量导入 import:%(file)s": "Bulk import import:%(file)s",
+    "正在检查 %(file)s …": "Checking %(file)s …",
+    "文件有 %(count)s 个问题，未导入任何内容。": "The file has %(count)s problem(s); nothing was imported.",
+    "用户“%(user)s”无权导入小区“%(code)s”。": "User “%(user)s” may not import community “%(code)s”.",
+    "试运行（未写入）：小区“%(code)s”": "Dry run (nothing written): community “%(code)s”",
+    "已导入小区“%(code)s”": "Imported community “%(code)s”",
+    "  %(what)s：新建 %(created)s，更新 %(updated)s，未变 %(unchanged)s": (
+        "  %(what)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged"
+    ),
+    "建立演示小区 demo1（辽河湾花园）和 demo2（海滨小区）及每种角色的演示用户。": (
+        "Create the demo communities demo1 (辽河湾花园) and demo2 (海滨小区) and a demo user for each role."
+    ),
+    "删除并重建已存在的演示小区，并重置演示用户的密码。": (
+        "Delete and rebuild existing demo communities and reset the demo users' passwords."
+    ),
+    "演示小区 %(code)s 已存在，未做改动（加 --force 可重建）。": (
+        "Demo community %(code)s already exists; left unchanged (use --force to rebuild it)."
+    ),
+    "已建立演示小区 %(code)s：%(name)s": "Created demo community %(code)s: %(name)s",
+    # sites: models
+    "地址": "Address",
+    "派出所": "Police station",
+    "联系人": "Contact person",
+    "物业公司": "Property company",
+    "辖区派出所": "Police station",
+    "安全防范等级": "Security grade",
+    "平面图宽度（米）": "Site plan width (m)",
+    "平面图高度（米）": "Site plan height (m)",
+    "上级位置": "Parent location",
+    "平面图上的点、线或多边形，单位米，GeoJSON 格式。": "A point, line or polygon on the site plan, in metres, as GeoJSON.",
+    "出入口类别": "Entrance class",
+    "通道类型": "Lane type",
+    "方向": "Direction",
+    "主要道路/广场": "Main road / square",
+    "层数": "Floors",
+    "面积（平方米）": "Area (m²)",
+    "联网/合署位置": "Linked / shared location",
+    "值班室与监控中心联网或合署（第15条）。": (
+        "The duty room is linked to the monitoring centre or shares its premises (Art. 15)."
+    ),
+    "入户门为国标防盗门": "Flat doors are national-standard security doors",
+    "第14条": "Art. 14",
+    "锁具等级": "Lock grade",
+    "第14条：鼓励 B 级以上": "Art. 14: grade B or higher is encouraged",
+    "上级位置必须属于同一小区。": "The parent location must belong to the same community.",
+    "“%(kind)s”的上级位置须为：%(allowed)s。": "The parent location of a “%(kind)s” must be: %(allowed)s.",
+    "上级位置不能形成循环。": "Parent locations must not form a cycle.",
+    "联网位置必须属于同一小区。": "The linked location must belong to the same community.",
+    "顺序": "Order",
+    "沿周界的顺序，用于闭合检查。": "Order along the perimeter, used to check that the perimeter is closed.",
+    "屏障高度（米）": "Barrier height (m)",
+    "周界段": "Perimeter segment",
+    # sites: site plan
+    "区域与楼栋": "Areas and buildings",
+    "道路": "Roads",
+    "出入口等点位": "Entrances and other points",
+    "%(name)s 视野": "%(name)s field of view",
+    "%(name)s 探测范围": "%(name)s detection range",
+    "%(n)s 米": "%(n)s m",
+    "周界：%(type)s": "Perimeter: %(type)s",
+    "摄像机视野": "Camera field of view",
+    "周界探测覆盖": "Perimeter detection",
+    # sites: templates
+    "位置导航": "Breadcrumb",
+    "筛选": "Filter",
+    "清除": "Clear",
+    "请更正下面标出的错误。": "Please correct the errors marked below.",
+    "分页": "Pagination",
+    "上一页": "Previous",
+    "第 %(n)s / %(total)s 页": "Page %(n)s of %(total)s",
+    "下一页": "Next",
+    "在平面图上的位置": "Position on the site plan",
+    "周界段（共 %(length)s 米）": "Perimeter segments (%(length)s m in total)",
+    "平面图尺寸": "Site plan size",
+    "米": "m",
+    "设备状态": "Device status",
+    "各子系统设备（第7条）": "Devices by subsystem (Art. 7)",
+    "尚未登记位置。": "No locations registered yet.",
+    "新建小区": "New community",
+    "没有符合条件的小区。": "No communities match the filters.",
+    "还没有可以查看的小区。": "There are no communities you can view yet.",
+    "形状": "Shape",
+    "坐标": "Coordinates",
+    "面积": "Area",
+    "平方米": "m²",
+    "长度": "Length",
+    "在总平面图中查看": "View on the site plan",
+    "尚未在平面图上标出。": "Not yet drawn on the site plan.",
+    "下级位置": "Child locations",
+    "没有下级位置。": "No child locations.",
+    "此处的设备": "Devices here",
+    "此处没有登记设备。": "No devices registered here.",
+    "下级": "Children",
+    "没有符合条件的位置。": "No locations match the filters.",
+    "尚未登记位置：出入口、楼栋、单元、停车场、道路、值班室等（第8–15条）。": (
+        "No locations registered yet: entrances, buildings, units, parking lots, roads, the duty room, etc. "
+        "(Arts. 8–15)."
+    ),
+    "删除%(kind)s": "Delete %(kind)s",
+    "确定要删除%(kind)s“%(object)s”吗？删除会记入变更日志，且无法撤销。": (
+        "Delete “%(object)s” (%(kind)s)? The deletion is recorded in the change log and cannot be undone."
+    ),
+    "以下下级位置会一并删除：": "These child locations will be deleted too:",
+    "确认删除": "Delete",
+    "取消": "Cancel",
+    "新建%(kind)s": "New %(kind)s",
+    "编辑%(kind)s": "Edit %(kind)s",
+    "保存": "Save",
+    "长度（米）": "Length (m)",
+    "折点（米）": "Vertices (m)",
+    "周界（第8条）": "Perimeter (Art. 8)",
+    "新增周界段": "Add segment",
+    "筛选结果总长 %(length)s 米。": "Total length of the segments shown: %(length)s m.",
+    "没有符合条件的周界段。": "No perimeter segments match the filters.",
+    "尚未登记周界。按顺序逐段登记围墙或栅栏，便于检查周界是否闭合（第8条）。": (
+        "No perimeter registered yet. Register the walls and fences segment by segment, in order, "
+        "so the platform can check that the perimeter is closed (Art. 8)."
+    ),
+    "编辑周界": "Edit perimeter",
+    "图层": "Layers",
+    "图例": "Legend",
+    "平面图上还没有任何内容。": "Nothing on the site plan yet.",
+    "已标注设备": "Devices placed",
+    "未标注位置": "Locations not placed",
+    "上为北。悬停查看名称，点击打开详情。": "North is up. Hover for names; click to open details.",
+    "%(name)s 总平面图": "Site plan of %(name)s",
+    # project templates
+    "无权访问": "Access denied",
+    "您的角色不能查看此页面。如需权限，请联系小区管理员。": (
+        "Your role cannot view this page. Ask your community manager if you need access."
+    ),
+    "返回总览": "Back to overview",
+    "页面不存在": "Page not found",
+    "该页面不存在，或者您无权访问它。": "This page does not exist, or you do not have access to it.",
+    "安防": "Security",
+    "跳到正文": "Skip to content",
+    "菜单": "Menu",
+    "当前小区": "Current community",
+    "切换": "Switch",
+    "语言": "Language",
+    "退出登录": "Log out",
+    "主导航": "Main navigation",
+    "变更记录与访问记录只增不改，以哈希链防篡改（第33条第(5)项）。查看本页也会被记录。": (
+        "Change and access records are append-only and protected against tampering by a hash chain "
+        "(Art. 33(5)). Viewing this page is recorded too."
+    ),
+    "日志类型": "Log type",
+    "原因：": "Reason:",
+    "%(n)s 个字段": ("%(n)s field", "%(n)s fields"),
+    "较新": "Newer",
+    "较早": "Older",
+    "暂无记录": "No records yet",
+    "登记信息的新建、修改和删除会记录在这里。": "Creating, changing and deleting registry data is recorded here.",
+    "查看、检索和导出敏感数据会记录在这里。": "Viewing, searching and exporting sensitive data is recorded here.",
+    "设备清单": "Device list",
+    "%(station)s 辖区小区": "Communities in the jurisdiction of %(station)s",
+    "共 %(n)s 个": ("%(n)s in total", "%(n)s in total"),
+    "离线": "Offline",
+    "当前": "Current",
+    "您还没有可查看的小区": "There are no communities you can view yet",
+    "请联系小区管理员或平台管理员，将您加入小区并分配角色。": (
+        "Ask a community manager or platform administrator to add you to a community and give you a role."
+    ),
+    "设备总数": "Devices",
+    "离线设备": "Offline devices",
+    "周界长度（%(n)s 段）": ("Perimeter (%(n)s segment)", "Perimeter (%(n)s segments)"),
+    "待整改问题": "Open issues",
+    "未处理报警": "Open alarms",
+    "设备：按子系统（第7条）": "Devices by subsystem (Art. 7)",
+    "还没有登记设备": "No devices registered yet",
+    "按第7条的九个子系统登记本小区的安防设备。": (
+        "Register this community's security devices for the nine subsystems of Art. 7."
+    ),
+    "登记设备": "Register devices",
+    "打开": "Open",
+    "打开总平面图": "Open the site plan",
+    "设备：按状态": "Devices by status",
+    "离线设备（第33条）": "Offline devices (Art. 33)",
+    "从未": "Never",
+    "共 %(n)s 台离线。": ("%(n)s device offline in total.", "%(n)s devices offline in total."),
+    "全部在线": "All online",
+    "在用且配置了心跳的设备都按时上报。": "Every device in service with a heartbeat is reporting on time.",
+    "位置：按类型": "Locations by type",
+    "还没有登记位置": "No locations registered yet",
+    "登记出入口、楼栋、道路等位置后，可在总平面图上查看。": (
+        "Register entrances, buildings, roads and other locations to see them on the site plan."
+    ),
+    "合规与报警": "Compliance and alarms",
+    "合规检查功能上线后在此显示按条款列出的问题。": (
+        "Once compliance checking is available, issues will be listed here by article."
+    ),
+    "报警处置功能上线后在此显示未处理的报警。": "Once alarm handling is available, open alarms will be shown here.",
+    "令牌“%(name)s”已创建。": "Token “%(name)s” created.",
+    "请立即复制并妥善保存：离开本页后将无法再次查看。": (
+        "Copy it now and keep it safe: it cannot be shown again once you leave this page."
+    ),
+    "已复制": "Copied",
+    "复制": "Copy",
+    "用法：": "Usage:",
+    "令牌": "Token",
+    "新建个人令牌": "New personal token",
+    "个人令牌以您的身份调用 API，权限与您的账号相同。": (
+        "A personal token calls the API as you, with the same permissions as your account."
+    ),
+    "创建令牌": "Create token",
+    "新建设备令牌": "New device token",
+    "设备令牌只能用于设备上报事件，不能读取或修改登记信息。": (
+        "A device token can only report device events; it cannot read or change registry data."
+    ),
+    "创建设备令牌": "Create device token",
+    "全部令牌": "All tokens",
+    "我的令牌": "My tokens",
+    "长期": "No expiry",
+    "吊销后该令牌立即失效，确定吊销？": "The token stops working as soon as it is revoked. Revoke it?",
+    "吊销": "Revoke",
+    "还没有令牌": "No tokens yet",
+    "脚本和其他系统通过令牌调用 API（/api/v1/）。": "Scripts and other systems call the API (/api/v1/) with a token.",
+    "登录已暂时锁定": "Login temporarily locked",
+    "连续 %(limit)s 次登录失败。": ("%(limit)s failed login in a row.", "%(limit)s failed logins in a row."),
+    "为保护账号安全，请 %(minutes)s 分钟后再试。": (
+        "To protect your account, please try again in %(minutes)s minute.",
+        "To protect your account, please try again in %(minutes)s minutes.",
+    ),
+    "为保护账号安全，请联系平台管理员解锁。": "To protect your account, ask a platform administrator to unlock it.",
+    "如果忘记了密码，请联系小区管理员或平台管理员重置。": (
+        "If you have forgotten your password, ask a community manager or platform administrator to reset it."
+    ),
+    "返回登录页": "Back to login",
+    "登录": "Log in",
+    "登录安防平台": "Log in to the security platform",
+    "住宅小区安全防范管理（营政发〔2015〕42号）": "Security of residential communities (营政发〔2015〕42号)",
+    "您的账号无权访问该页面，请使用其他账号登录。": (
+        "Your account cannot access that page. Please log in with another account."
+    ),
+    "连续多次输入错误将暂时锁定登录。": "Too many failed attempts lock the login for a while.",
+}
+
+
+def fill(po: polib.POFile) -> list[str]:
+    """Write the English msgstr of every entry; return the msgids that have no translation yet."""
+    po.metadata.update(
+        {
+            "Project-Id-Version": "anfang",
+            "Language": "en",
+            "Language-Team": "English",
+            "Last-Translator": "anfang <anfang@localhost>",
+            "Plural-Forms": "nplurals=2; plural=(n != 1);",
+            "Content-Type": "text/plain; charset=UTF-8",
+        }
+    )
+    po.metadata_is_fuzzy = False
+    po.header = (
+        "English catalogue of anfang (source language: zh-hans).\n"
+        "Do not edit msgstr here: they come from scripts/translations_en.py."
+    )
+    missing: list[str] = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        value = TRANSLATIONS.get(entry.msgid)
+        if value is None:
+            missing.append(entry.msgid)
+            continue
+        if entry.msgid_plural:
+            one, many = (value, value) if isinstance(value, str) else value
+            entry.msgstr_plural = {0: one, 1: many}
+        else:
+            entry.msgstr = value if isinstance(value, str) else value[0]
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        entry.previous_msgid = None
+        entry.previous_msgid_plural = None
+    return missing
+
+
+def run_anfang(*args: str) -> None:
+    """Run an ``anfang`` management command in the package directory with a throw-away data dir."""
+    exe = Path(sys.executable).with_name("anfang")
+    with tempfile.TemporaryDirectory(prefix="anf-i18n-") as data_dir:
+        env = {**os.environ, "ANFANG_DATA_DIR": data_dir}
+        subprocess.run([str(exe), *args], cwd=PACKAGE, env=env, check=True)
+
+
+def main() -> int:
+    """Regenerate, translate and compile the English catalogue."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fill-only", action="store_true", help="do not run makemessages/compilemessages")
+    args = parser.parse_args()
+    if not args.fill_only:
+        run_anfang("makemessages", "-l", "en", "--no-obsolete")
+    po = polib.pofile(str(PO_PATH), wrapwidth=0)
+    missing = fill(po)
+    po.save(str(PO_PATH))
+    if missing:
+        print(f"{len(missing)} msgid(s) without an English translation in {Path(__file__).name}:")
+        for msgid in missing:
+            print(f"  {msgid!r}")
+        return 1
+    if not args.fill_only:
+        run_anfang("compilemessages", "-l", "en")
+    print(f"{PO_PATH.relative_to(ROOT)}: {len(po)} entries translated.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
