@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "anfang"
 PO_PATH = PACKAGE / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
-# A plural entry maps to (singular, plural).
+# A plural entry maps to (singular, plural). An entry with a context (pgettext) is keyed
+# "context\x04msgid", as gettext itself does; it never falls back to the entry without context.
 Translation = str | tuple[str, str]
 
 TRANSLATIONS: dict[str, Translation] = {
@@ -217,13 +218,13 @@ TRANSLATIONS: dict[str, Translation] = {
     "证书类型": "Certificate type",
     "编号无效。": "Invalid code.",
     "实体防护": "Physical protection",
-    "周界电子防护系统": "Electronic perimeter protection system",
-    "视频监控系统": "Video surveillance system",
-    "电子巡查系统": "Electronic patrol system",
-    "停车库（场）安全管理系统": "Car park security management system",
-    "出入口控制系统": "Access control system",
-    "楼寓（可视）对讲系统": "Building (video) intercom system",
-    "住户报警系统": "Resident alarm system",
+    "周界电子防护系统": "Electronic perimeter protection",
+    "视频监控系统": "Video surveillance",
+    "电子巡查系统": "Electronic patrol",
+    "停车库（场）安全管理系统": "Car park security",
+    "出入口控制系统": "Access control",
+    "楼寓（可视）对讲系统": "Building (video) intercom",
+    "住户报警系统": "Resident alarm",
     "监控中心": "Monitoring centre",
     "电动伸缩门": "Electric retractable gate",
     "金属防护大门": "Metal security gate",
@@ -255,7 +256,7 @@ TRANSLATIONS: dict[str, Translation] = {
     "其他设备": "Other device",
     "规划": "Planned",
     "已安装": "Installed",
-    "已验收/在用": "Accepted / in service",
+    "已验收/在用": "In service",
     "故障": "Faulty",
     "已退役": "Retired",
     "安全技术防范产品生产登记批准书": "Security product production registration certificate",
@@ -293,7 +294,7 @@ TRANSLATIONS: dict[str, Translation] = {
     ),
     "验收合格后投入使用": "Put into service after passing acceptance",
     "同时把设备状态改为“已验收/在用”（还需有效的产品证书，第24条）。": (
-        "Also set the device status to “Accepted / in service” (this also needs a valid product certificate, Art. 24)."
+        "Also set the device status to “In service” (this also needs a valid product certificate, Art. 24)."
     ),
     "验收日期不能晚于今天。": "The acceptance date cannot be in the future.",
     "设备类型“%(kind)s”不属于子系统“%(subsystem)s”。": (
@@ -373,7 +374,7 @@ TRANSLATIONS: dict[str, Translation] = {
     "基本情况": "General",
     "覆盖范围": "Coverage",
     "%(n)s 个点": ("%(n)s point", "%(n)s points"),
-    "是,否": "yes,no",
+    "是,否": "Yes,No",
     "网络与技术参数": "Network and technical data",
     "分辨率": "Resolution",
     "设备型号与产品证书（第24条）": "Device model and product certificates (Art. 24)",
@@ -423,7 +424,7 @@ TRANSLATIONS: dict[str, Translation] = {
     # sites: choices
     "小区与位置": "Communities and locations",
     "物业管理": "Property-managed",
-    "无物业管理（社区管理）": "Unmanaged (run by the neighbourhood)",
+    "无物业管理（社区管理）": "Unmanaged (neighbourhood committee)",
     "基本型": "Basic",
     "提高型": "Enhanced",
     "先进型": "Advanced",
@@ -652,7 +653,7 @@ TRANSLATIONS: dict[str, Translation] = {
     "第 %(n)s / %(total)s 页": "Page %(n)s of %(total)s",
     "下一页": "Next",
     "在平面图上的位置": "Position on the site plan",
-    "周界段（共 %(length)s 米）": "Perimeter segments (%(length)s m in total)",
+    "周界段（共 %(length)s 米）": "Perimeter segments (%(length)s m)",
     "平面图尺寸": "Site plan size",
     "米": "m",
     "设备状态": "Device status",
@@ -815,6 +816,25 @@ TRANSLATIONS: dict[str, Translation] = {
         "Your account cannot access that page. Please log in with another account."
     ),
     "连续多次输入错误将暂时锁定登录。": "Too many failed attempts lock the login for a while.",
+    # Ready for code that does not use them yet (unused keys are harmless):
+    # list separators, if joined lists are wrapped as _("、").join(...) / _("或").join(...),
+    "、": ", ",
+    "或": " or ",
+    # and singular object names, if "新建%(kind)s" etc. get pgettext_lazy("singular", "设备") instead of the
+    # model's verbose_name, which shares its msgid with navigation and list titles ("Devices").
+    "singular\x04小区": "community",
+    "singular\x04派出所": "police station",
+    "singular\x04物业公司": "property company",
+    "singular\x04位置": "location",
+    "singular\x04周界段": "perimeter segment",
+    "singular\x04设备": "device",
+    "singular\x04设备型号": "device model",
+    "singular\x04生产厂家": "manufacturer",
+    "singular\x04产品证书": "product certificate",
+    "singular\x04验收记录": "acceptance record",
+    "singular\x04变更授权": "change authorisation",
+    "singular\x04用户": "user",
+    "singular\x04API 令牌": "API token",
 }
 
 
@@ -839,9 +859,10 @@ def fill(po: polib.POFile) -> list[str]:
     for entry in po:
         if entry.obsolete:
             continue
-        value = TRANSLATIONS.get(entry.msgid)
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt is not None else entry.msgid
+        value = TRANSLATIONS.get(key)
         if value is None:
-            missing.append(entry.msgid)
+            missing.append(key)
             continue
         if entry.msgid_plural:
             one, many = (value, value) if isinstance(value, str) else value
