@@ -47,7 +47,7 @@ TRANSLATIONS: dict[str, Translation] = {
     "仍有其他记录引用“%(obj)s”，不能删除。": "“%(obj)s” is still referenced by other records and cannot be deleted.",
     "基础": "Core",
     "值班员": "Duty operator",
-    "保安/巡逻员": "Guard / patrol",
+    "保安/巡逻员": "Guard / patrol officer",
     "物业/社区管理员": "Property / community manager",
     "维保人员": "Maintenance staff",
     "民警": "Police officer",
@@ -371,7 +371,7 @@ TRANSLATIONS: dict[str, Translation] = {
     "编辑": "Edit",
     "暂不能投入使用：": "Cannot go into service yet:",
     "更改状态：": "Change status:",
-    "基本情况": "General",
+    "基本情况": "Details",
     "覆盖范围": "Coverage",
     "%(n)s 个点": ("%(n)s point", "%(n)s points"),
     "是,否": "Yes,No",
@@ -496,9 +496,9 @@ TRANSLATIONS: dict[str, Translation] = {
     "位置编号“%(value)s”重复（与 %(first)s 相同）。": "Duplicate location code “%(value)s” (same as %(first)s).",
     "上级位置“%(code)s”不在文件的 locations 中。": "Parent location “%(code)s” is not in the file's locations.",
     "“%(kind)s”的上级位置须为：%(allowed)s（“%(parent)s”是%(parent_kind)s）。": (
-        "The parent location of a “%(kind)s” must be: %(allowed)s (“%(parent)s” is a %(parent_kind)s)."
+        "For type “%(kind)s” the parent location must be: %(allowed)s (“%(parent)s” is of type %(parent_kind)s)."
     ),
-    "“%(kind)s”必须指定上级位置。": "A “%(kind)s” needs a parent location.",
+    "“%(kind)s”必须指定上级位置。": "Type “%(kind)s” needs a parent location.",
     "联网位置“%(code)s”不在文件的 locations 中。": "Linked location “%(code)s” is not in the file's locations.",
     "通道须注明车行或人行。": "A lane must be marked as vehicle or pedestrian.",
     "小区出入口须注明主出入口或次出入口（第12条）。": (
@@ -626,7 +626,7 @@ TRANSLATIONS: dict[str, Translation] = {
     "锁具等级": "Lock grade",
     "第14条：鼓励 B 级以上": "Art. 14: grade B or higher is encouraged",
     "上级位置必须属于同一小区。": "The parent location must belong to the same community.",
-    "“%(kind)s”的上级位置须为：%(allowed)s。": "The parent location of a “%(kind)s” must be: %(allowed)s.",
+    "“%(kind)s”的上级位置须为：%(allowed)s。": "For type “%(kind)s” the parent location must be: %(allowed)s.",
     "上级位置不能形成循环。": "Parent locations must not form a cycle.",
     "联网位置必须属于同一小区。": "The linked location must belong to the same community.",
     "顺序": "Order",
@@ -669,11 +669,11 @@ TRANSLATIONS: dict[str, Translation] = {
     "长度": "Length",
     "在总平面图中查看": "View on the site plan",
     "尚未在平面图上标出。": "Not yet drawn on the site plan.",
-    "下级位置": "Child locations",
-    "没有下级位置。": "No child locations.",
+    "下级位置": "Sub-locations",
+    "没有下级位置。": "No sub-locations.",
     "此处的设备": "Devices here",
     "此处没有登记设备。": "No devices registered here.",
-    "下级": "Children",
+    "下级": "Sub-locations",
     "没有符合条件的位置。": "No locations match the filters.",
     "尚未登记位置：出入口、楼栋、单元、停车场、道路、值班室等（第8–15条）。": (
         "No locations registered yet: entrances, buildings, units, parking lots, roads, the duty room, etc. "
@@ -683,14 +683,14 @@ TRANSLATIONS: dict[str, Translation] = {
     "确定要删除%(kind)s“%(object)s”吗？删除会记入变更日志，且无法撤销。": (
         "Delete “%(object)s” (%(kind)s)? The deletion is recorded in the change log and cannot be undone."
     ),
-    "以下下级位置会一并删除：": "These child locations will be deleted too:",
+    "以下下级位置会一并删除：": "These sub-locations will be deleted too:",
     "确认删除": "Delete",
     "取消": "Cancel",
     "新建%(kind)s": "New %(kind)s",
     "编辑%(kind)s": "Edit %(kind)s",
     "保存": "Save",
     "长度（米）": "Length (m)",
-    "折点（米）": "Vertices (m)",
+    "折点（米）": "Points (m)",
     "周界（第8条）": "Perimeter (Art. 8)",
     "新增周界段": "Add segment",
     "筛选结果总长 %(length)s 米。": "Total length of the segments shown: %(length)s m.",
@@ -703,8 +703,8 @@ TRANSLATIONS: dict[str, Translation] = {
     "图层": "Layers",
     "图例": "Legend",
     "平面图上还没有任何内容。": "Nothing on the site plan yet.",
-    "已标注设备": "Devices placed",
-    "未标注位置": "Locations not placed",
+    "已标注设备": "Devices on the plan",
+    "未标注位置": "Locations not on the plan",
     "上为北。悬停查看名称，点击打开详情。": "North is up. Hover for names; click to open details.",
     "%(name)s 总平面图": "Site plan of %(name)s",
     # project templates
