@@ -62,20 +62,28 @@ def test_english_catalogue_translates_the_labels() -> None:
     """Once the English catalogue is compiled, the labels the tests above look at are really English."""
     if not any(ENGLISH_CATALOGUES):
         pytest.skip("no compiled English catalogue (src/anfang/locale/en/LC_MESSAGES/django.mo) yet")
-    for msgid in ("登录安防平台", "密码", "API 令牌"):
+    for msgid in ("登录安防平台", "密码", "API 令牌", "设备"):
         assert _english(msgid) != msgid, f"{msgid!r} has no English translation"
 
 
-def test_signed_in_pages_follow_the_language(page: Page, tenancy: Any) -> None:
+def test_signed_in_pages_follow_the_language(
+    page: Page, tenancy: Any, screenshot: Callable[..., Path]
+) -> None:
     login(page, "manager_a")
     nav = page.locator("nav#sidenav")
-    expect(nav).to_contain_text("设备")
+    devices_link = nav.locator("a[href='/c/a/devices/']")
+    expect(devices_link).to_have_text("设备")
     _switch(page, "en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(devices_link).to_have_text(_english("设备"))
     expect(page.locator(".usermenu a[href='/tokens/']")).to_have_text(_english("API 令牌"))
     # The choice sticks for the next page (language cookie), not just the page it was made on.
-    page.reload()
+    with page.expect_navigation():
+        devices_link.click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator(".page-title")).to_contain_text(_english("设备"))
+    screenshot(page, "english")
     _switch(page, "zh-hans")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
-    expect(nav).to_contain_text("设备")
+    expect(devices_link).to_have_text("设备")
+    expect(page.locator(".page-title")).to_contain_text("设备")
