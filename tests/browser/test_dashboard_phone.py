@@ -1,4 +1,4 @@
-"""The dashboard on a phone: no sideways scrolling, navigation behind the menu button."""
+"""The dashboard and a list on a phone: no sideways page scrolling, navigation behind the menu button."""
 
 from __future__ import annotations
 
@@ -39,5 +39,14 @@ def test_dashboard_on_a_phone(
         toggle.click()
         expect(nav).to_be_in_viewport()
         expect(nav.get_by_role("link").first).to_be_visible()
+
+        # A wide table (the device list) scrolls inside its own box, not the whole page.
+        page.goto("/c/demo1/devices/")
+        wrap = page.locator(".table-wrap")
+        expect(wrap).to_be_visible()
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"device list is {overflow}px wider than the phone"
+        assert wrap.evaluate("el => el.scrollWidth > el.clientWidth"), "the table should scroll sideways"
+        screenshot(page, "devices")
     finally:
         context.close()
