@@ -208,3 +208,32 @@ def test_english_form_errors_on_login(client: Any, tenancy: Any) -> None:
     assert "Username" in html and "Password" in html
     assert "Please enter a correct username and password" in html
     assert "用户名" not in html
+
+
+def test_po_msgstr_come_from_the_translation_script() -> None:
+    """The .po is generated: a translation edited only in the .po would be lost at the next run."""
+    from scripts.translations_en import TRANSLATIONS
+
+    differing = []
+    for entry in _po():
+        value = TRANSLATIONS.get(entry.msgid)
+        expected: object = value
+        strings: object = entry.msgstr
+        if entry.msgid_plural:
+            strings = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+            expected = (value, value) if isinstance(value, str) else value
+        if strings != expected:
+            differing.append(entry.msgid)
+    assert not differing, f"edit these in scripts/translations_en.py, not in the .po: {differing}"
+
+
+def test_english_plurals_follow_the_count() -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        one = translation.ngettext("%(n)s 个字段", "%(n)s 个字段", 1) % {"n": 1}
+        many = translation.ngettext("%(n)s 个字段", "%(n)s 个字段", 3) % {"n": 3}
+        assert (one, many) == ("1 field", "3 fields")
+        assert translation.gettext("设备") == "Devices"
+    with translation.override("zh-hans"):
+        assert translation.gettext("设备") == "设备"
