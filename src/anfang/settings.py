@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "anfang.core",
     "anfang.sites",
     "anfang.devices",
+    "anfang.compliance",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,17 @@ def _int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+def _resolution(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """``1920x1080`` → (1920, 1080)."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    width, sep, height = raw.lower().replace("×", "x").partition("x")
+    if not sep or not width.strip().isdigit() or not height.strip().isdigit():
+        raise ConfigError(f"{name}={raw!r} is not a resolution like 1920x1080")
+    return int(width), int(height)
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -51,6 +62,7 @@ class Config:
     time_zone: str
     login_failure_limit: int
     login_cooloff_minutes: int
+    min_camera_resolution: tuple[int, int]
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -89,4 +101,6 @@ def load() -> Config:
         time_zone=os.environ.get("ANFANG_TIME_ZONE", "Asia/Shanghai"),
         login_failure_limit=_int("ANFANG_LOGIN_FAILURE_LIMIT", 5, minimum=1),
         login_cooloff_minutes=_int("ANFANG_LOGIN_COOLOFF_MINUTES", 15, minimum=1),
+        # R-9a (第9条): images must show people and vehicles clearly; below this a camera does not count.
+        min_camera_resolution=_resolution("ANFANG_MIN_CAMERA_RESOLUTION", (1920, 1080)),
     )

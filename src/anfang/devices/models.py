@@ -177,6 +177,12 @@ class Device(CommunityScopedModel):
     resolution_height = models.PositiveIntegerField(_("垂直分辨率"), null=True, blank=True)
     anpr = models.BooleanField(_("车牌识别"), default=False)
     online = models.BooleanField(_("联网"), default=True, help_text=_("设备接入平台（如对讲联网，第13条）。"))
+    retention_days = models.PositiveIntegerField(
+        _("录像保存天数"),
+        null=True,
+        blank=True,
+        help_text=_("录像机/存储设备实际配置的保存天数（第33条第(2)项：不少于 30 天）。"),
+    )
     heartbeat_interval_s = models.PositiveIntegerField(
         _("心跳间隔（秒）"), null=True, blank=True, validators=[MinValueValidator(1)]
     )

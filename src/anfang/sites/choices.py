@@ -109,3 +109,10 @@ class LockGradeChoices(models.TextChoices):
     A = "A", _("A 级")
     B = "B", _("B 级")
     C = "C", _("C 级（超 B 级）")
+
+
+class SecurityTeamKindChoices(models.TextChoices):
+    """R-5 (第5条) guard team of the property company; R-6 (第6条) community patrol team."""
+
+    GUARD_TEAM = "guard_team", _("物业保安队伍")
+    COMMUNITY_PATROL = "community_patrol", _("社区巡防队")

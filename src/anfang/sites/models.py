@@ -24,8 +24,13 @@ from anfang.sites.choices import (
     LockGradeChoices,
     ManagementTypeChoices,
     SecurityGradeChoices,
+    SecurityTeamKindChoices,
 )
 from anfang.sites.geometry import to_shape, validate_geometry, validate_line
+
+# R-33.2 (第33条第(2)项): video ≥ 1 month, vehicle data and photos ≥ 3 months.
+VIDEO_RETENTION_FLOOR_DAYS = 30
+VEHICLE_RETENTION_FLOOR_DAYS = 90
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", _("编号只能包含字母、数字、下划线、点和连字符，且以字母或数字开头。")
@@ -122,6 +127,19 @@ class Community(ChangeLoggedModel):
         decimal_places=2,
         default=Decimal("200"),
         validators=[MinValueValidator(Decimal("1"))],
+    )
+    # R-33.2 (第33条第(2)项): floors are law; the community may keep longer, never shorter.
+    video_retention_days = models.PositiveIntegerField(
+        _("视频保存天数"),
+        default=VIDEO_RETENTION_FLOOR_DAYS,
+        validators=[MinValueValidator(VIDEO_RETENTION_FLOOR_DAYS)],
+        help_text=_("不少于 30 天（第33条第(2)项）。"),
+    )
+    vehicle_retention_days = models.PositiveIntegerField(
+        _("车辆信息和图片保存天数"),
+        default=VEHICLE_RETENTION_FLOOR_DAYS,
+        validators=[MinValueValidator(VEHICLE_RETENTION_FLOOR_DAYS)],
+        help_text=_("不少于 90 天（第33条第(2)项）。"),
     )
     notes = models.TextField(_("备注"), blank=True)
 
@@ -308,3 +326,29 @@ class PerimeterSegment(CommunityScopedModel):
     def length_m(self) -> float:
         geom = to_shape(self.geometry)
         return float(geom.length) if geom is not None else 0.0
+
+
+class SecurityTeam(CommunityScopedModel):
+    """R-5 (第5条) the property company's guard team, or R-6 (第6条) the 社区's community patrol team
+    managed together with the local police station."""
+
+    kind = models.CharField(_("类型"), max_length=20, choices=SecurityTeamKindChoices.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    members = models.PositiveSmallIntegerField(_("人数"), default=0)
+    leader = models.CharField(_("负责人"), max_length=60, blank=True)
+    phone = models.CharField(_("电话"), max_length=40, blank=True)
+    contract_ref = models.CharField(
+        _("服务合同编号"), max_length=120, blank=True, help_text=_("物业服务合同中约定保安队伍（第5条）。")
+    )
+    police_liaison = models.CharField(
+        _("派出所联系人"), max_length=60, blank=True, help_text=_("社区巡防队与派出所共同管理（第6条）。")
+    )
+    notes = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        verbose_name = _("安保队伍")
+        verbose_name_plural = _("安保队伍")
+        ordering = ["community", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
