@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("anfang.core.urls")),
     path("", include("anfang.sites.urls")),
     path("", include("anfang.devices.urls")),
+    path("", include("anfang.compliance.urls")),
 ]
