@@ -82,6 +82,7 @@ class Equipment:
     last_seen_at: dt.datetime | None
     retention_days: int | None
     accepted: bool = False
+    accepted_on: dt.date | None = None  # latest passing acceptance (R-29 第29条)
 
     @property
     def in_service(self) -> bool:
@@ -93,6 +94,7 @@ class ModelInfo:
     id: int
     label: str
     certificates: list[Certificate] = field(default_factory=list)
+    code: str = ""  # "<manufacturer code> <model number>", how findings name a model
 
     def valid_on(self, day: dt.date) -> bool:
         return any(c.is_valid_on(day) for c in self.certificates)
@@ -209,11 +211,12 @@ def load(community: Community) -> SiteSnapshot:
         .order_by("sequence", "code")
         .values("id", "code", "name", "sequence", "geometry", "barrier_type")
     ]
-    accepted = set(
-        AcceptanceRecord.objects.filter(device__community=community, passed=True).values_list(
-            "device_id", flat=True
-        )
-    )
+    accepted: dict[int, dt.date] = {}
+    for device_id, accepted_on in AcceptanceRecord.objects.filter(
+        device__community=community, passed=True
+    ).values_list("device_id", "accepted_on"):
+        if device_id not in accepted or accepted_on > accepted[device_id]:
+            accepted[device_id] = accepted_on
     devices = [
         Equipment(
             id=row["id"],
@@ -234,6 +237,7 @@ def load(community: Community) -> SiteSnapshot:
             last_seen_at=row["last_seen_at"],
             retention_days=row["retention_days"],
             accepted=row["id"] in accepted,
+            accepted_on=accepted.get(row["id"]),
         )
         for row in Device.objects.filter(community=community)
         .order_by("code")
@@ -259,7 +263,7 @@ def load(community: Community) -> SiteSnapshot:
     ]
     model_ids = {d.model_id for d in devices if d.model_id is not None}
     models = {
-        m.pk: ModelInfo(id=m.pk, label=str(m))
+        m.pk: ModelInfo(id=m.pk, label=str(m), code=f"{m.manufacturer.code} {m.model_number}")
         for m in DeviceModel.objects.filter(pk__in=model_ids).select_related("manufacturer")
     }
     for cert in Certificate.objects.filter(device_model_id__in=model_ids):
