@@ -816,6 +816,170 @@ TRANSLATIONS: dict[str, Translation] = {
         "Your account cannot access that page. Please log in with another account."
     ),
     "连续多次输入错误将暂时锁定登录。": "Too many failed attempts lock the login for a while.",
+    # compliance: checks, findings, reports, police ranking
+    "合规检查": "Compliance check",
+    "符合": "Compliant",
+    "不符合": "Non-compliant",
+    "暂无法评估": "Not assessable yet",
+    "违规": "Violation",
+    "建议": "Advisory",
+    "手动": "Manual",
+    "定时": "Scheduled",
+    "命令行": "Command line",
+    "API": "API",
+    "不支持的格式“%(format)s”，可选：json、html、pdf。": "Unsupported format “%(format)s”; choose json, html or pdf.",
+    "没有编号为“%(code)s”的小区。": "No community with the code “%(code)s”.",
+    "%(name)s：%(checks)s 项检查，%(violations)s 项违规，%(advisories)s 项建议，%(ne)s 项暂无法评估。": (
+        "%(name)s: %(checks)s checks, %(violations)s violations, %(advisories)s advisories, "
+        "%(ne)s not assessable yet."
+    ),
+    "无法写入文件 %(file)s：%(error)s": "Cannot write file %(file)s: %(error)s",
+    "检查时间": "Checked at",
+    "触发方式": "Triggered by",
+    "执行人": "Run by",
+    "汇总": "Summary",
+    "违规项": "Violations",
+    "耗时（毫秒）": "Duration (ms)",
+    "规则": "Rule",
+    "条款": "Article",
+    "严重程度": "Severity",
+    "检查结果": "Check result",
+    "发现时间": "Found at",
+    "最近一次发现": "Last found",
+    "整改完成时间": "Resolved at",
+    "问题记录": "Issue",
+    "不符合项": "Non-compliant items",
+    "问题整改历史": "Issue history",
+    "合规检查报告": "Compliance report",
+    "系统每天自动对照营政发〔2015〕42号检查一次；检查发现的问题在此记录发现日期、整改完成日期和持续时间。": (
+        "The platform checks the community against 营政发〔2015〕42号 once a day; every issue found is "
+        "recorded here with the date it was found, the date it was resolved and how long it lasted."
+    ),
+    "还没有检查记录": "No checks yet",
+    "每日定时检查运行后（或在合规检查报告页手动检查后），发现的问题和整改情况会显示在这里。": (
+        "Once the daily check has run (or a manual check on the compliance report page), "
+        "the issues found and their resolution appear here."
+    ),
+    "打开合规检查报告": "Open the compliance report",
+    "待整改违规项": "Open violations",
+    "未关闭问题（含建议项）": "Open issues (incl. advisories)",
+    "近 %(n)s 天新发现": ("New in the last %(n)s day", "New in the last %(n)s days"),
+    "近 %(n)s 天已整改": ("Resolved in the last %(n)s day", "Resolved in the last %(n)s days"),
+    "最近一次检查": "Last check",
+    "每日待整改违规项": "Open violations per day",
+    "最多 %(peak)s 项": "max. %(peak)s",
+    "时间范围": "Period",
+    "%(n)s 天": ("%(n)s day", "%(n)s days"),
+    "%(n)s 项": ("%(n)s item", "%(n)s items"),
+    "%(n)s 项待整改": ("%(n)s open violation", "%(n)s open violations"),
+    "待整改": "Open",
+    "已整改": "Resolved",
+    "问题": "Issue",
+    "发现日期": "Found on",
+    "整改完成日期": "Resolved on",
+    "持续时间": "Duration",
+    "仍存在（%(seen)s）": "Still open (%(seen)s)",
+    "没有符合条件的问题": "No issues match the filters",
+    "请更改筛选条件。": "Try other filters.",
+    "到目前为止的检查都没有发现问题。": "No check so far has found an issue.",
+    "辖区小区合规排名": "Compliance ranking of the jurisdiction",
+    "按待整改违规项从多到少排列（第34条监督检查）。数据来自每日定时检查和最近一次手动检查。": (
+        "Sorted by open violations, most first (supervision under Art. 34). "
+        "Data come from the daily check and the latest manual check."
+    ),
+    "辖区内还没有登记小区": "No communities registered in the jurisdiction yet",
+    "小区登记并指定所属派出所后，会显示在这里。": (
+        "Communities appear here once they are registered with their police station."
+    ),
+    "还没有运行过合规检查": "No compliance check has run yet",
+    "辖区内有 %(n)s 个小区。每日定时检查运行后，这里按待整改违规项排列各小区。": (
+        "There is %(n)s community in the jurisdiction. Once the daily check has run, "
+        "communities are ranked here by open violations.",
+        "There are %(n)s communities in the jurisdiction. Once the daily check has run, "
+        "communities are ranked here by open violations.",
+    ),
+    "排名": "Rank",
+    "建议项": "Advisory",
+    "得分": "Score",
+    "未检查": "Not checked",
+    "合规报告": "Compliance report",
+    "整改历史": "Issue history",
+    "%(name)s 安全防范合规检查报告": "Security compliance report: %(name)s",
+    "依据：《营口市居民住宅小区安全管理办法》（营政发〔2015〕42号）": (
+        "Basis: Yingkou Measures for the Security Management of Residential Communities (营政发〔2015〕42号)"
+    ),
+    "北京时间": "Beijing time",
+    "不符合：发现 %(n)s 项违规": (
+        "Non-compliant: %(n)s violation found",
+        "Non-compliant: %(n)s violations found",
+    ),
+    "未发现违规项": "No violations found",
+    "得分（符合项占比）": "Score (share of checks passed)",
+    "按条款汇总": "Summary by article",
+    "红色：未被在用周界探测器覆盖的周界段落或周界缺口。上为北。": (
+        "Red: perimeter stretches or gaps not covered by a perimeter detector in service. North is up."
+    ),
+    "没有需要检查的对象。": "Nothing to check.",
+    "第36条 违规情形汇总": "Art. 36: summary of violations",
+    "第36条：有下列行为之一的，由建设行政主管部门责令增补、修改、停工、返工、恢复原状或采取其他补救措施，并可处以罚款。": (
+        "Art. 36: for any of the following acts, the construction authority orders additions, corrections, "
+        "a halt to work, rework, restoration or other remedies, and may impose a fine."
+    ),
+    "暂无法评估：设计审查与变更记录随施工管理功能上线。": (
+        "Not assessable yet: design review and change records arrive with the construction management feature."
+    ),
+    "未发现。": "None found.",
+    "检查单位（盖章）": "Inspecting body (seal)",
+    "小区管理单位（签字）": "Community management (signature)",
+    "本报告由 anfang 根据登记信息自动生成：%(rules)s 条规则，%(n)s 项检查。": (
+        "This report was generated automatically by anfang from the registered data: "
+        "%(rules)s rules, %(n)s checks."
+    ),
+    "%(n)d 天": "%(n)d d",
+    "%(n)d 小时": "%(n)d h",
+    "%(n)d 分钟": "%(n)d min",
+    "只有公安民警和平台管理员可以查看辖区小区排名。": (
+        "Only police officers and platform administrators can view the ranking of a jurisdiction."
+    ),
+    # retention (Art. 33(2)) and security teams (Arts. 5, 6)
+    "录像保存天数": "Recording retention (days)",
+    "录像机/存储设备实际配置的保存天数（第33条第(2)项：不少于 30 天）。": (
+        "Retention actually configured on the recorder / storage (Art. 33(2): at least 30 days)."
+    ),
+    "%(days)s 天": ("%(days)s day", "%(days)s days"),
+    "少于 30 天（第33条第(2)项）": "Less than 30 days (Art. 33(2))",
+    "物业保安队伍": "Property guard team",
+    "社区巡防队": "Community patrol team",
+    "视频保存天数": "Video retention (days)",
+    "不少于 30 天（第33条第(2)项）。": "At least 30 days (Art. 33(2)).",
+    "车辆信息和图片保存天数": "Vehicle data and image retention (days)",
+    "不少于 90 天（第33条第(2)项）。": "At least 90 days (Art. 33(2)).",
+    "人数": "Headcount",
+    "负责人": "Person in charge",
+    "服务合同编号": "Service contract no.",
+    "物业服务合同中约定保安队伍（第5条）。": "The guard team agreed in the property service contract (Art. 5).",
+    "派出所联系人": "Police station contact",
+    "社区巡防队与派出所共同管理（第6条）。": (
+        "The community patrol team is managed jointly with the police station (Art. 6)."
+    ),
+    "安保队伍": "Security team",
+    "安保队伍（第5、6条）": "Security teams (Arts. 5, 6)",
+    "%(n)s 人": ("%(n)s person", "%(n)s people"),
+    "尚未登记安保队伍。": "No security team registered yet.",
+    "查看安保队伍": "View security teams",
+    "新增安保队伍": "Add security team",
+    "无物业管理的小区由社区组建巡防队伍，与辖区派出所共同管理（第6条）。": (
+        "In an unmanaged community the neighbourhood committee forms a patrol team, "
+        "managed jointly with the police station (Art. 6)."
+    ),
+    "有物业管理的小区由物业服务企业按物业服务合同配备保安队伍（第5条）。": (
+        "In a property-managed community the property company provides a guard team "
+        "under the property service contract (Art. 5)."
+    ),
+    "尚未登记安保队伍。登记物业保安队伍或社区巡防队的人数、负责人和合同，合规检查据此核对第5、6条。": (
+        "No security team registered yet. Register the property guard team or community patrol team "
+        "with its headcount, person in charge and contract; the compliance check uses them for Arts. 5 and 6."
+    ),
     # Ready for code that does not use them yet (unused keys are harmless):
     # list separators, if joined lists are wrapped as _("、").join(...) / _("或").join(...),
     "、": ", ",
