@@ -69,6 +69,7 @@ class DeviceForm(forms.ModelForm):
             "anpr",
             "online",
             "heartbeat_interval_s",
+            "retention_days",
             "installed_on",
             "notes",
         ]

@@ -15,11 +15,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from anfang.sites.geometry import GEOMETRY_TYPES, validate_geometry
-from anfang.sites.models import Community, Location, PerimeterSegment
+from anfang.sites.models import Community, Location, PerimeterSegment, SecurityTeam
 
 _POINT_SEPARATOR = re.compile(r"[;；\n]+")
 _NUMBER_SEPARATOR = re.compile(r"[,，\s]+")
@@ -205,15 +206,37 @@ class CommunityForm(forms.ModelForm):
             "security_grade",
             "plan_width_m",
             "plan_height_m",
+            "video_retention_days",
+            "vehicle_retention_days",
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    RETENTION_FIELDS = ("video_retention_days", "vehicle_retention_days")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             # The code is in every URL, push address and MQTT topic: fixed once created.
             self.fields["code"].disabled = True
+        for name in self.RETENTION_FIELDS:
+            # Left empty means the legal floor (R-33.2 第33条第(2)项), not an error.
+            self.fields[name].required = False
+
+    def _retention(self, name: str) -> int:
+        value: int | None = self.cleaned_data.get(name)
+        if value is None:
+            field = Community._meta.get_field(name)
+            assert isinstance(field, models.Field)
+            default: int = field.get_default()
+            return default
+        return value
+
+    def clean_video_retention_days(self) -> int:
+        return self._retention("video_retention_days")
+
+    def clean_vehicle_retention_days(self) -> int:
+        return self._retention("vehicle_retention_days")
 
 
 class LocationForm(CommunityScopedForm):
@@ -263,4 +286,22 @@ class PerimeterSegmentForm(CommunityScopedForm):
     class Meta:
         model = PerimeterSegment
         fields = ["code", "name", "sequence", "geometry", "barrier_type", "barrier_height_m", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class SecurityTeamForm(CommunityScopedForm):
+    """R-5/R-6 (第5、6条): the guard team or community patrol team that keeps the community."""
+
+    class Meta:
+        model = SecurityTeam
+        fields = [
+            "kind",
+            "name",
+            "members",
+            "leader",
+            "phone",
+            "contract_ref",
+            "police_liaison",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

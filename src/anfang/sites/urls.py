@@ -24,4 +24,8 @@ urlpatterns = [
     path(f"{C}/perimeter/<str:seg>/", views.PerimeterDetailView.as_view(), name="perimeter_detail"),
     path(f"{C}/perimeter/<str:seg>/edit/", views.PerimeterEditView.as_view(), name="perimeter_edit"),
     path(f"{C}/perimeter/<str:seg>/delete/", views.PerimeterDeleteView.as_view(), name="perimeter_delete"),
+    path(f"{C}/teams/", views.TeamListView.as_view(), name="team_list"),
+    path(f"{C}/teams/new/", views.TeamCreateView.as_view(), name="team_create"),
+    path(f"{C}/teams/<int:pk>/edit/", views.TeamEditView.as_view(), name="team_edit"),
+    path(f"{C}/teams/<int:pk>/delete/", views.TeamDeleteView.as_view(), name="team_delete"),
 ]

@@ -23,17 +23,18 @@ from anfang.core.generic import (
 )
 from anfang.devices.choices import DEVICE_STATUS_BADGES, DeviceStatusChoices, SubsystemChoices
 from anfang.devices.models import Device
-from anfang.sites.choices import LOCATION_KIND_COLOURS, LocationKindChoices
+from anfang.sites.choices import LOCATION_KIND_COLOURS, LocationKindChoices, SecurityTeamKindChoices
 from anfang.sites.filters import CommunityFilterSet, LocationFilterSet, PerimeterSegmentFilterSet
 from anfang.sites.forms import (
     CommunityForm,
     LocationForm,
     PerimeterSegmentForm,
+    SecurityTeamForm,
     geometry_label,
     geometry_to_text,
     svg_preview,
 )
-from anfang.sites.models import Community, Location, PerimeterSegment
+from anfang.sites.models import Community, Location, PerimeterSegment, SecurityTeam
 
 # ---------------------------------------------------------------------------------------------------
 # Communities
@@ -102,6 +103,11 @@ class CommunityDetailView(ObjectDetailView):
             ],
             "segment_total": len(segments),
             "perimeter_length_m": sum(s.length_m for s in segments),
+            "teams": list(
+                SecurityTeam.objects.filter(community=community).order_by(
+                    choice_order("kind", SecurityTeamKindChoices), "name"
+                )
+            ),
         }
 
 
@@ -333,3 +339,67 @@ class PerimeterDeleteView(ScopedObjectMixin, ObjectDeleteView):
 
     def success_url(self, obj: Any) -> str:
         return reverse("sites:perimeter_list", args=[self.community.code])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Security teams (R-5 第5条 guard team, R-6 第6条 community patrol team)
+# ---------------------------------------------------------------------------------------------------
+
+
+class TeamMixin(ScopedObjectMixin):
+    """Teams have no code of their own: ``/c/<code>/teams/<pk>/`` within the visible community."""
+
+    url_kwarg = "pk"
+
+    def get_object(self) -> Any:
+        return get_object_or_404(SecurityTeam.objects.filter(community=self.community), pk=self.kwargs["pk"])
+
+    def team_list_url(self) -> str:
+        return reverse("sites:team_list", args=[self.community.code])
+
+    def success_url(self, obj: Any) -> str:
+        return self.team_list_url()
+
+    def cancel_url(self, obj: Any) -> str:
+        return self.team_list_url()
+
+    def extra_context(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            "community": self.community,
+            "crumb_url": self.team_list_url(),
+            "crumb_label": SecurityTeam._meta.verbose_name_plural,
+            "cancel_url": self.team_list_url(),
+        }
+
+
+class TeamListView(CommunityMixin, ObjectListView):
+    model = SecurityTeam
+    template_name = "sites/team_list.html"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return SecurityTeam.objects.filter(community=self.community).order_by(
+            choice_order("kind", SecurityTeamKindChoices), "name"
+        )
+
+    def can_add(self) -> bool:
+        return can_change(self.request, self.community)
+
+    def extra_context(self, **kwargs: Any) -> dict[str, Any]:
+        return {"community": self.community}
+
+
+class TeamCreateView(TeamMixin, ScopedCreateMixin, ObjectEditView):
+    model = SecurityTeam
+    form_class = SecurityTeamForm
+
+    def get_object(self) -> Any:
+        return SecurityTeam(community=self.community)
+
+
+class TeamEditView(TeamMixin, ObjectEditView):
+    model = SecurityTeam
+    form_class = SecurityTeamForm
+
+
+class TeamDeleteView(TeamMixin, ObjectDeleteView):
+    model = SecurityTeam
