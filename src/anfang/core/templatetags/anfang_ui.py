@@ -62,6 +62,7 @@ def build_nav(path: str, roles: Iterable[str], community: Any) -> list[NavSectio
             (_("设备"), _url("devices:device_list", code)),
             (_("位置"), _url("sites:location_list", code)),
             (_("周界"), _url("sites:perimeter_list", code)),
+            (_("安保队伍"), _url("sites:team_list", code)),
         ]
         if is_editor:
             entries += [
