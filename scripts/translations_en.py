@@ -983,6 +983,9 @@ TRANSLATIONS: dict[str, Translation] = {
     # Ready for code that does not use them yet (unused keys are harmless):
     # list separators, if joined lists are wrapped as _("、").join(...) / _("或").join(...),
     "、": ", ",
+    # article labels, if built as _("第%(n)s条") % {"n": n} (compliance/reports.py builds them by hand),
+    "第%(n)s条": "Art. %(n)s",
+    "第%(number)s条": "Art. %(number)s",
     "或": " or ",
     # and singular object names, if "新建%(kind)s" etc. get pgettext_lazy("singular", "设备") instead of the
     # model's verbose_name, which shares its msgid with navigation and list titles ("Devices").
