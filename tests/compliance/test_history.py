@@ -243,3 +243,21 @@ def test_ranking_is_for_police_and_admins_only(tenancy: Any) -> None:
     fake_run(tenancy.b, violations=1, score=80.0, when=at(10))
     html = client_for(tenancy.admin).get(url).content.decode()
     assert "小区A" in html and "小区B" in html and tenancy.b.police_station.name in html
+
+
+def test_history_lists_newest_first_then_in_article_order(tenancy: Any) -> None:
+    for rule, when in [("R-13", at(10)), ("R-5", at(10)), ("R-9a", at(10)), ("R-29", at(12))]:
+        FindingHistory.objects.create(
+            community=tenancy.a,
+            rule=rule,
+            article="",
+            severity=SeverityChoices.VIOLATION,
+            key=f"{rule}|community:a",
+            object_refs=[],
+            message_zh=rule,
+            message_en=rule,
+            opened_at=when,
+            last_seen_at=when,
+        )
+    assert [r.rule for r in history.history(tenancy.a)] == ["R-29", "R-5", "R-9a", "R-13"]
+    assert [r.rule for r in history.open_findings(tenancy.a)] == ["R-5", "R-9a", "R-13", "R-29"]

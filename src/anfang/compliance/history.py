@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -47,7 +47,7 @@ def open_findings(community: Community, *, severity: str | None = None) -> Query
     rows = FindingHistory.objects.filter(community=community, closed_at__isnull=True)
     if severity:
         rows = rows.filter(severity=severity)
-    return rows.order_by("opened_at", "rule", "key")
+    return rows.annotate(rule_order=rule_order()).order_by("opened_at", "rule_order", "key")
 
 
 class HistoryState:
@@ -74,7 +74,19 @@ def history(
         rows = rows.filter(closed_at__isnull=False)
     if severity:
         rows = rows.filter(severity=severity)
-    return rows.order_by("-opened_at", "rule", "key")
+    return rows.annotate(rule_order=rule_order()).order_by("-opened_at", "rule_order", "key")
+
+
+def rule_order() -> Case:
+    """Position of a row's rule in article order (R-5 before R-13), usable in ``order_by``."""
+    from anfang.compliance.rules.base import RULES, rule_sort_key
+
+    ids = sorted(RULES, key=rule_sort_key)
+    return Case(
+        *(When(rule=rule_id, then=Value(i)) for i, rule_id in enumerate(ids)),
+        default=Value(len(ids)),
+        output_field=IntegerField(),
+    )
 
 
 def rules_in_history(community: Community) -> list[str]:
