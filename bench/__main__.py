@@ -24,6 +24,12 @@ def main() -> int:
     parser.add_argument("--audit-rows", type=int, default=int(os.environ.get("BENCH_AUDIT_ROWS", 100_000)))
     parser.add_argument("--devices", type=int, default=int(os.environ.get("BENCH_DEVICES", 10_000)))
     parser.add_argument("--no-write", action="store_true", help="print only, do not append to the report")
+    parser.add_argument(
+        "--only",
+        choices=["audit", "devices", "compliance"],
+        action="append",
+        help="run only these benchmarks (repeatable); default all",
+    )
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory(prefix="anfang-bench-")
@@ -40,7 +46,7 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from bench import audit_chain, device_list, machine
+    from bench import audit_chain, bench_compliance, device_list, machine
 
     for name in ("django.request", "axes"):
         logging.getLogger(name).setLevel(logging.CRITICAL)  # 404s of pages not written yet, log-in chatter
@@ -56,7 +62,14 @@ def main() -> int:
         database = f"SQLite {sqlite3.sqlite_version} (file, WAL)"
 
     started = time.perf_counter()
-    results = audit_chain.run(args.audit_rows) + device_list.run(args.devices)
+    only = set(args.only or ["audit", "devices", "compliance"])
+    results: list[tuple[str, str]] = []
+    if "audit" in only:
+        results += audit_chain.run(args.audit_rows)
+    if "devices" in only:
+        results += device_list.run(args.devices)
+    if "compliance" in only:
+        results += bench_compliance.run()
     total = time.perf_counter() - started
 
     facts = machine.describe(database)

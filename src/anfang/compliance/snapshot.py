@@ -7,11 +7,19 @@ bulk queries plus in-memory geometry (the 3 s benchmark of docs/benchmarks.md).
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import json
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+import shapely
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
@@ -162,54 +170,126 @@ class SiteSnapshot:
         ]
 
 
+def _shape_text(text: str | None) -> BaseGeometry | None:
+    try:
+        return _shape(json.loads(text)) if text else None
+    except ValueError:
+        return None
+
+
+def _shapes(texts: Sequence[str | None]) -> list[BaseGeometry | None]:
+    """GeoJSON texts to shapes in one vectorised GEOS call (≈ 6× faster than ``shape()`` per row, the
+    main cost of loading a city-scale community); empty or unreadable geometry becomes ``None``."""
+    if not texts:
+        return []
+    array = np.array(texts, dtype=object)
+    try:
+        geoms = shapely.from_geojson(array, on_invalid="ignore")
+    except Exception:  # one malformed text fails the whole call: fall back to row by row
+        return [_shape_text(t) for t in texts]
+    empty = shapely.is_empty(geoms)
+    return [None if g is None or e else g for g, e in zip(geoms.tolist(), empty.tolist(), strict=True)]
+
+
+def _text(field_name: str) -> Cast:
+    """A JSON column as its text, so :func:`_shapes` parses it without a ``json.loads`` per row."""
+    return Cast(field_name, output_field=TextField())
+
+
+PLACE_FIELDS = (
+    "id",
+    "code",
+    "name",
+    "kind",
+    "parent_id",
+    "entrance_role",
+    "lane_type",
+    "direction",
+    "is_main",
+    "area_m2",
+    "linked_to_id",
+    "household_doors_standard",
+    "lock_grade",
+)
+DEVICE_FIELDS = (
+    "id",
+    "code",
+    "name",
+    "subsystem",
+    "kind",
+    "status",
+    "location_id",
+    "device_model_id",
+    "resolution_width",
+    "resolution_height",
+    "anpr",
+    "online",
+    "heartbeat_interval_s",
+    "last_seen_at",
+    "retention_days",
+)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Loading allocates ~100,000 long-lived, acyclic objects; the cyclic collector would walk the
+    growing heap again and again while nothing can be freed, so it waits until the snapshot is built."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load(community: Community) -> SiteSnapshot:
-    """Load a community's registry in bulk (a fixed number of queries, whatever its size)."""
+    """Load a community's registry in bulk (a fixed number of queries, whatever its size).
+
+    Rows come as tuples with geometry as JSON text and are turned into shapes in one vectorised call
+    per table: on the city-scale benchmark (10,000 devices) this keeps loading well under a second.
+    """
+    with _gc_paused():
+        return _load(community)
+
+
+def _load(community: Community) -> SiteSnapshot:
+    place_rows = list(
+        Location.objects.filter(community=community)
+        .annotate(geometry_text=_text("geometry"))
+        .values_list(*PLACE_FIELDS, "geometry_text")
+    )
+    place_shapes = _shapes([row[-1] for row in place_rows])
     places = {
-        row["id"]: Place(
-            id=row["id"],
-            code=row["code"],
-            name=row["name"],
-            kind=row["kind"],
-            parent_id=row["parent_id"],
-            geometry=_shape(row["geometry"]),
-            entrance_role=row["entrance_role"],
-            lane_type=row["lane_type"],
-            direction=row["direction"],
-            is_main=row["is_main"],
-            area_m2=float(row["area_m2"]) if row["area_m2"] is not None else None,
-            linked_to_id=row["linked_to_id"],
-            household_doors_standard=row["household_doors_standard"],
-            lock_grade=row["lock_grade"],
+        row[0]: Place(
+            id=row[0],
+            code=row[1],
+            name=row[2],
+            kind=row[3],
+            parent_id=row[4],
+            geometry=geom,
+            entrance_role=row[5],
+            lane_type=row[6],
+            direction=row[7],
+            is_main=row[8],
+            area_m2=float(row[9]) if row[9] is not None else None,
+            linked_to_id=row[10],
+            household_doors_standard=row[11],
+            lock_grade=row[12],
         )
-        for row in Location.objects.filter(community=community).values(
-            "id",
-            "code",
-            "name",
-            "kind",
-            "parent_id",
-            "geometry",
-            "entrance_role",
-            "lane_type",
-            "direction",
-            "is_main",
-            "area_m2",
-            "linked_to_id",
-            "household_doors_standard",
-            "lock_grade",
-        )
+        for row, geom in zip(place_rows, place_shapes, strict=True)
     }
-    segments = [
-        Segment(
-            id=row["id"],
-            code=row["code"],
-            name=row["name"],
-            sequence=row["sequence"],
-            geometry=_shape(row["geometry"]),
-            barrier_type=row["barrier_type"],
-        )
-        for row in PerimeterSegment.objects.filter(community=community)
+    segment_rows = list(
+        PerimeterSegment.objects.filter(community=community)
         .order_by("sequence", "code")
-        .values("id", "code", "name", "sequence", "geometry", "barrier_type")
+        .annotate(geometry_text=_text("geometry"))
+        .values_list("id", "code", "name", "sequence", "barrier_type", "geometry_text")
+    )
+    segments = [
+        Segment(id=sid, code=code, name=name, sequence=seq, geometry=geom, barrier_type=barrier)
+        for (sid, code, name, seq, barrier, _text_), geom in zip(
+            segment_rows, _shapes([row[-1] for row in segment_rows]), strict=True
+        )
     ]
     accepted: dict[int, dt.date] = {}
     for device_id, accepted_on in AcceptanceRecord.objects.filter(
@@ -217,49 +297,37 @@ def load(community: Community) -> SiteSnapshot:
     ).values_list("device_id", "accepted_on"):
         if device_id not in accepted or accepted_on > accepted[device_id]:
             accepted[device_id] = accepted_on
+    device_rows = list(
+        Device.objects.filter(community=community)
+        .order_by("code")
+        .annotate(position_text=_text("position"), coverage_text=_text("coverage"))
+        .values_list(*DEVICE_FIELDS, "position_text", "coverage_text")
+    )
+    positions = _shapes([row[-2] for row in device_rows])
+    coverages = _shapes([row[-1] for row in device_rows])
     devices = [
         Equipment(
-            id=row["id"],
-            code=row["code"],
-            name=row["name"],
-            subsystem=row["subsystem"],
-            kind=row["kind"],
-            status=row["status"],
-            location_id=row["location_id"],
-            model_id=row["device_model_id"],
-            position=_shape(row["position"]),
-            coverage=_shape(row["coverage"]),
-            resolution_width=row["resolution_width"],
-            resolution_height=row["resolution_height"],
-            anpr=row["anpr"],
-            online=row["online"],
-            heartbeat_interval_s=row["heartbeat_interval_s"],
-            last_seen_at=row["last_seen_at"],
-            retention_days=row["retention_days"],
-            accepted=row["id"] in accepted,
-            accepted_on=accepted.get(row["id"]),
+            id=row[0],
+            code=row[1],
+            name=row[2],
+            subsystem=row[3],
+            kind=row[4],
+            status=row[5],
+            location_id=row[6],
+            model_id=row[7],
+            position=position,
+            coverage=coverage,
+            resolution_width=row[8],
+            resolution_height=row[9],
+            anpr=row[10],
+            online=row[11],
+            heartbeat_interval_s=row[12],
+            last_seen_at=row[13],
+            retention_days=row[14],
+            accepted=row[0] in accepted,
+            accepted_on=accepted.get(row[0]),
         )
-        for row in Device.objects.filter(community=community)
-        .order_by("code")
-        .values(
-            "id",
-            "code",
-            "name",
-            "subsystem",
-            "kind",
-            "status",
-            "location_id",
-            "device_model_id",
-            "position",
-            "coverage",
-            "resolution_width",
-            "resolution_height",
-            "anpr",
-            "online",
-            "heartbeat_interval_s",
-            "last_seen_at",
-            "retention_days",
-        )
+        for row, position, coverage in zip(device_rows, positions, coverages, strict=True)
     ]
     model_ids = {d.model_id for d in devices if d.model_id is not None}
     models = {
