@@ -135,6 +135,9 @@ class DeviceIn(Body):
     anpr: bool = False
     online: bool = True
     heartbeat_interval_s: PosInt | None = None
+    retention_days: PosInt | None = Field(
+        None, description="days of video the recorder (kind nvr) keeps (第33条第(2)项: ≥ 30)"
+    )
     installed_on: dt.date | None = None
     notes: Text = ""
 
@@ -160,6 +163,7 @@ class DeviceOut(Schema):
     anpr: bool
     online: bool
     heartbeat_interval_s: int | None
+    retention_days: int | None
     last_seen_at: dt.datetime | None
     installed_on: dt.date | None
     notes: str

@@ -1,4 +1,5 @@
-"""Registry API of places: police stations, property companies, communities, locations, perimeter.
+"""Registry API of places: police stations, property companies, communities, locations, perimeter,
+security teams.
 
 Thin endpoints: load through ``.for_user()``, check the permission, validate and save (change-logged
 by signals, attributed to the token's or session's user).
@@ -33,7 +34,14 @@ from anfang.sites.filters import (
     PerimeterSegmentFilterSet,
     SearchFilterSet,
 )
-from anfang.sites.models import Community, Location, PerimeterSegment, PoliceStation, PropertyCompany
+from anfang.sites.models import (
+    Community,
+    Location,
+    PerimeterSegment,
+    PoliceStation,
+    PropertyCompany,
+    SecurityTeam,
+)
 from anfang.sites.schemas import (
     CommunityIn,
     CommunityOut,
@@ -55,6 +63,10 @@ from anfang.sites.schemas import (
     PropertyCompanyOut,
     PropertyCompanyPage,
     PropertyCompanyPatch,
+    SecurityTeamIn,
+    SecurityTeamOut,
+    SecurityTeamPage,
+    SecurityTeamPatch,
 )
 
 router = Router(auth=registry_auth)
@@ -355,4 +367,88 @@ def delete_perimeter_segment(request: HttpRequest, community: str, code: str) ->
     segment = get_or_404(_segments(request, site), code=code)
     require_change(user, site)
     delete_instance(segment)
+    return 204, None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Security teams (R-5 第5条 guard team, R-6 第6条 community patrol team); no code: keyed by id
+# ---------------------------------------------------------------------------------------------------
+
+TEAMS = ["security teams"]
+
+
+def _teams(request: HttpRequest, community: Community) -> Any:
+    return (
+        SecurityTeam.objects.for_user(request_user(request))
+        .filter(community=community)
+        .select_related("community")
+    )
+
+
+@router.get(
+    "/communities/{community}/security-teams",
+    response=SecurityTeamPage,
+    tags=TEAMS,
+    operation_id="list_security_teams",
+)
+def list_security_teams(request: HttpRequest, community: str, paging: Query[Paging]) -> dict[str, Any]:
+    site = community_or_404(request_user(request), community)
+    return paginate(_teams(request, site).order_by("kind", "name", "pk"), paging)
+
+
+@router.post(
+    "/communities/{community}/security-teams",
+    response={201: SecurityTeamOut},
+    tags=TEAMS,
+    operation_id="create_security_team",
+)
+def create_security_team(
+    request: HttpRequest, community: str, payload: SecurityTeamIn
+) -> tuple[int, SecurityTeam]:
+    site = community_or_404(request_user(request), community, Perm.CHANGE_REGISTRY)
+    team = SecurityTeam(community=site)
+    assign(team, payload.model_dump())
+    return 201, save_instance(team)
+
+
+@router.get(
+    "/communities/{community}/security-teams/{team_id}",
+    response=SecurityTeamOut,
+    tags=TEAMS,
+    operation_id="get_security_team",
+)
+def get_security_team(request: HttpRequest, community: str, team_id: int) -> SecurityTeam:
+    site = community_or_404(request_user(request), community)
+    return get_or_404(_teams(request, site), pk=team_id)
+
+
+@router.patch(
+    "/communities/{community}/security-teams/{team_id}",
+    response=SecurityTeamOut,
+    tags=TEAMS,
+    operation_id="update_security_team",
+)
+def update_security_team(
+    request: HttpRequest, community: str, team_id: int, payload: SecurityTeamPatch
+) -> SecurityTeam:
+    user = request_user(request)
+    site = community_or_404(user, community)
+    team = get_or_404(_teams(request, site), pk=team_id)
+    require_change(user, site)
+    assign(team, payload.model_dump(exclude_unset=True))
+    return save_instance(team)
+
+
+@router.delete(
+    "/communities/{community}/security-teams/{team_id}",
+    response={204: None},
+    tags=TEAMS,
+    operation_id="delete_security_team",
+)
+def delete_security_team(request: HttpRequest, community: str, team_id: int) -> tuple[int, None]:
+    user = request_user(request)
+    site = community_or_404(user, community)
+    team = get_or_404(_teams(request, site), pk=team_id)
+    require_change(user, site)
+    delete_instance(team)
     return 204, None

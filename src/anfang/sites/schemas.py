@@ -65,6 +65,11 @@ class CommunityIn(Body):
     security_grade: Text = Field("basic", description="basic | enhanced | advanced (第17条)")
     plan_width_m: Number = Decimal("300")
     plan_height_m: Number = Decimal("200")
+    # Plain ints: a value below the floor is the model's 400 naming the field, like any rule.
+    video_retention_days: int = Field(30, description="days video is kept, ≥ 30 (第33条第(2)项)")
+    vehicle_retention_days: int = Field(
+        90, description="days vehicle data and photos are kept, ≥ 90 (第33条第(2)项)"
+    )
     notes: Text = ""
 
 
@@ -79,6 +84,8 @@ class CommunityOut(Schema):
     security_grade: str
     plan_width_m: float
     plan_height_m: float
+    video_retention_days: int
+    vehicle_retention_days: int
     notes: str
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -176,6 +183,41 @@ class PerimeterSegmentOut(Schema):
         return str(obj.community.code)
 
 
+# ---------------------------------------------------------------------------------------------------
+# Security teams (R-5 第5条, R-6 第6条)
+# ---------------------------------------------------------------------------------------------------
+
+
+class SecurityTeamIn(Body):
+    kind: Text = Field(..., description="guard_team (第5条) | community_patrol (第6条)")
+    name: Text
+    members: int = Field(0, description="number of members (≥ 0)")
+    leader: Text = ""
+    phone: Text = ""
+    contract_ref: Text = Field("", description="property service contract that provides the team (第5条)")
+    police_liaison: Text = Field("", description="police contact of a community patrol team (第6条)")
+    notes: Text = ""
+
+
+class SecurityTeamOut(Schema):
+    id: int
+    community: str
+    kind: str
+    name: str
+    members: int
+    leader: str
+    phone: str
+    contract_ref: str
+    police_liaison: str
+    notes: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_community(obj: Any) -> str:
+        return str(obj.community.code)
+
+
 # PATCH bodies: the same fields, all optional; codes are identities and not changed by PATCH.
 if TYPE_CHECKING:
     PoliceStationPatch = PoliceStationIn
@@ -183,7 +225,9 @@ if TYPE_CHECKING:
     CommunityPatch = CommunityIn
     LocationPatch = LocationIn
     PerimeterSegmentPatch = PerimeterSegmentIn
+    SecurityTeamPatch = SecurityTeamIn
     PoliceStationPage = PropertyCompanyPage = CommunityPage = LocationPage = PerimeterSegmentPage = Schema
+    SecurityTeamPage = Schema
 else:
     PoliceStationPatch = partial_schema(PoliceStationIn, "PoliceStationPatch", exclude=("code",))
     PropertyCompanyPatch = partial_schema(PropertyCompanyIn, "PropertyCompanyPatch", exclude=("code",))
@@ -195,3 +239,5 @@ else:
     CommunityPage = page_schema(CommunityOut, "CommunityPage")
     LocationPage = page_schema(LocationOut, "LocationPage")
     PerimeterSegmentPage = page_schema(PerimeterSegmentOut, "PerimeterSegmentPage")
+    SecurityTeamPatch = partial_schema(SecurityTeamIn, "SecurityTeamPatch")
+    SecurityTeamPage = page_schema(SecurityTeamOut, "SecurityTeamPage")
