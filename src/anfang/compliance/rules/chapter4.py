@@ -56,8 +56,8 @@ class RunsAroundTheClock(Rule):
     Checks: every device in service with a heartbeat interval (one finding each), plus one summary
     finding on how many devices in service have no heartbeat configured.
     Fails: never heard, or silent longer than 2 × its heartbeat interval at the time of the check.
-    Not evaluable: devices in service without a heartbeat interval (counted in the summary); no
-    device in service reports heartbeats at all.
+    Not evaluable: devices in service without a heartbeat interval (the summary counts and lists
+    them); no device in service at all.
     """
 
     id = "R-33.1"
