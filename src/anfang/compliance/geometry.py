@@ -19,6 +19,8 @@ from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
+# shapely geometry type ids
+LINESTRING, LINEARRING, POLYGON, MULTIPOLYGON = 1, 2, 3, 6
 # Uncovered pieces shorter than this are floating-point slivers, not stretches anyone could climb over.
 MIN_STRETCH_M = 0.01
 
@@ -234,35 +236,44 @@ def intervals_along(
     A polygon guards the part of the line inside it. A line (beam, cable) guards the part of the line
     it runs along within ``tolerance``: its piece inside the line's corridor is projected onto the line,
     so a detector along the neighbouring side of a corner guards nothing here, not half a metre.
-    Candidates come from one STRtree query over all lines.
+    Every step is one vectorised shapely call over all (line, coverage) pairs an STRtree finds.
     """
-    zones = [detection_zone(c, tolerance) if c is not None and not c.is_empty else None for c in coverages]
-    touching = neighbours(lines, zones)
-    out: list[dict[int, list[Interval]]] = []
-    for i, line in enumerate(lines):
-        found: dict[int, list[Interval]] = {}
-        out.append(found)
-        if line is None or line.is_empty:
-            continue
-        corridor: BaseGeometry | None = None
-        for k in touching.get(i, ()):
-            cover = coverages[k]
-            if cover is None:
-                continue
-            if cover.geom_type in ("Polygon", "MultiPolygon"):
-                piece = line.intersection(cover)
-            else:
-                if corridor is None:
-                    corridor = line.buffer(tolerance, cap_style="flat")
-                piece = cover.intersection(corridor)
-            spans: list[Interval] = []
-            for part in _line_parts(piece):
-                along = shapely.line_locate_point(line, shapely.points(np.asarray(part.coords)[:, :2]))
-                a, b = float(along.min()), float(along.max())
-                if b - a >= MIN_STRETCH_M:
-                    spans.append((a, b))
-            if spans:
-                found[k] = spans
+    out: list[dict[int, list[Interval]]] = [{} for _ in lines]
+    if not lines or not coverages:
+        return out
+    line_arr = np.array([g if g is not None and not g.is_empty else None for g in lines], dtype=object)
+    cover_arr = np.array([g if g is not None and not g.is_empty else None for g in coverages], dtype=object)
+    types = shapely.get_type_id(cover_arr)
+    is_area = (types == POLYGON) | (types == MULTIPOLYGON)
+    zones = np.where(is_area, cover_arr, shapely.buffer(cover_arr, tolerance, cap_style="flat"))
+    line_ok = np.flatnonzero(shapely.get_type_id(line_arr) >= 0)
+    zone_ok = np.flatnonzero(~shapely.is_missing(zones) & ~shapely.is_empty(zones))
+    if not len(line_ok) or not len(zone_ok):
+        return out
+    tree = STRtree(zones[zone_ok])
+    q_line, q_zone = tree.query(line_arr[line_ok], predicate="intersects")
+    li, ci = line_ok[q_line], zone_ok[q_zone]
+    area_pair = is_area[ci]
+    pieces = np.empty(len(li), dtype=object)
+    if area_pair.any():
+        pieces[area_pair] = shapely.intersection(line_arr[li[area_pair]], cover_arr[ci[area_pair]])
+    if (~area_pair).any():
+        corridors = shapely.buffer(line_arr, tolerance, cap_style="flat")
+        pieces[~area_pair] = shapely.intersection(cover_arr[ci[~area_pair]], corridors[li[~area_pair]])
+    parts, part_pair = shapely.get_parts(pieces, return_index=True)
+    linear = np.isin(shapely.get_type_id(parts), (LINESTRING, LINEARRING))
+    parts, part_pair = parts[linear], part_pair[linear]
+    if not len(parts):
+        return out
+    coords, coord_part = shapely.get_coordinates(parts, return_index=True)
+    along = shapely.line_locate_point(line_arr[li[part_pair[coord_part]]], shapely.points(coords))
+    starts = np.flatnonzero(np.r_[True, np.diff(coord_part) != 0])
+    lows = np.minimum.reduceat(along, starts)
+    highs = np.maximum.reduceat(along, starts)
+    for part, low, high in zip(coord_part[starts].tolist(), lows.tolist(), highs.tolist(), strict=True):
+        if high - low >= MIN_STRETCH_M:
+            pair = int(part_pair[part])
+            out[int(li[pair])].setdefault(int(ci[pair]), []).append((low, high))
     return out
 
 
