@@ -385,7 +385,7 @@ def add_findings_layer(
     geoms = finding_geometries(community, [f for _key, f in failing])
     top = _plan_top(plan)
     span = max(float(plan.width_m), float(plan.height_m), 1.0)
-    r = span / 90
+    r = span / 160
     layer = PlanLayer("findings", _("不符合项"))
     drawn: set[str] = set()
     urls = urls or {}
