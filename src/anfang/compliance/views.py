@@ -147,7 +147,7 @@ def run_check(request: HttpRequest, code: str) -> HttpResponse:
     community = _community(request, code)
     if not has_perm(request.user, community, Perm.CHANGE_REGISTRY):
         raise PermissionDenied(_("您在该小区没有执行合规检查的权限。"))
-    run, _report = services.record_run(community, trigger=TriggerChoices.MANUAL, by=request.user)
+    run = services.record_run(community, trigger=TriggerChoices.MANUAL, by=request.user)[0]
     violations = run.violations
     if violations:
         messages.warning(request, _("检查完成：发现 %(n)s 项违规。") % {"n": violations})

@@ -131,11 +131,13 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 def register_routers() -> None:
     """Each app's ``api.py`` exposes ``router``; added in a fixed order so the OpenAPI is stable."""
+    from anfang.compliance.api import router as compliance_router
     from anfang.devices.api import router as devices_router
     from anfang.sites.api import router as sites_router
 
     api.add_router("/", sites_router)
     api.add_router("/", devices_router)
+    api.add_router("/", compliance_router)
 
 
 register_routers()
