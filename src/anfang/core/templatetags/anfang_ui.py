@@ -63,6 +63,7 @@ def build_nav(path: str, roles: Iterable[str], community: Any) -> list[NavSectio
             (_("位置"), _url("sites:location_list", code)),
             (_("周界"), _url("sites:perimeter_list", code)),
             (_("安保队伍"), _url("sites:team_list", code)),
+            (_("合规检查"), _url("compliance:community", code)),
         ]
         if is_editor:
             entries += [
