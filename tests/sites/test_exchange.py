@@ -30,7 +30,14 @@ from anfang.devices.models import (
 )
 from anfang.devices.services import Authorisation
 from anfang.sites import exchange
-from anfang.sites.models import Community, Location, PerimeterSegment, PoliceStation, PropertyCompany
+from anfang.sites.models import (
+    Community,
+    Location,
+    PerimeterSegment,
+    PoliceStation,
+    PropertyCompany,
+    SecurityTeam,
+)
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +62,17 @@ def build_community(code: str = "yh") -> Community:
         property_company=company,
         security_grade="enhanced",
         plan_width_m="420.50",
+        video_retention_days=60,
+        vehicle_retention_days=120,
+    )
+    SecurityTeam.objects.create(
+        community=community,
+        kind="guard_team",
+        name="物业保安队",
+        members=14,
+        leader="李队长",
+        phone="0417-2856611",
+        contract_ref="AJ-WY-2024-003",
     )
     gate = factories.location(community, code="E1", name="南门", kind="entrance", geometry=SQUARE)
     lane = factories.location(
@@ -92,7 +110,9 @@ def build_community(code: str = "yh") -> Community:
         heartbeat_interval_s=60,
     )
     Device.objects.filter(pk=camera.pk).update(last_seen_at=dt.datetime(2026, 11, 1, 8, 0, 5, tzinfo=dt.UTC))
-    factories.device(community, code=f"{code}-nvr", name="录像机", kind="nvr", location=centre)
+    factories.device(
+        community, code=f"{code}-nvr", name="录像机", kind="nvr", location=centre, retention_days=45
+    )
     return community
 
 
@@ -117,6 +137,7 @@ def fingerprint() -> dict[str, Any]:
         PoliceStation,
         PropertyCompany,
         Community,
+        SecurityTeam,
         Manufacturer,
         DeviceModel,
         Certificate,
@@ -652,3 +673,96 @@ def test_mutated_files_give_problems_never_a_crash():
                 continue  # an earlier edit replaced the container
         problems = exchange.validate_document(doc, replace=rnd.random() < 0.5)
         assert all(p.path.startswith("$") and p.message for p in problems)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Security teams and retention settings
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_export_carries_teams_and_retention_and_they_round_trip():
+    doc = exchange.export_community(build_community())
+    assert list(doc)[:4] == ["schema", "version", "community", "security_teams"]
+    assert doc["security_teams"] == [
+        {
+            "kind": "guard_team",
+            "name": "物业保安队",
+            "members": 14,
+            "leader": "李队长",
+            "phone": "0417-2856611",
+            "contract_ref": "AJ-WY-2024-003",
+            "police_liaison": "",
+            "notes": "",
+        }
+    ]
+    assert (doc["community"]["video_retention_days"], doc["community"]["vehicle_retention_days"]) == (60, 120)
+    devices = {d["code"]: d for d in doc["devices"]}
+    assert devices["yh-nvr"]["retention_days"] == 45 and devices["yh-cam1"]["retention_days"] is None
+    wipe()
+    result = exchange.import_community(doc, by=None)
+    assert result.ok, result.problems
+    assert result.created["security_team"] == 1
+    community = Community.objects.get(code="yh")
+    assert (community.video_retention_days, community.vehicle_retention_days) == (60, 120)
+    team = SecurityTeam.objects.get(community=community)
+    assert (team.members, team.contract_ref) == (14, "AJ-WY-2024-003")
+    assert Device.objects.get(code="yh-nvr").retention_days == 45
+    assert exchange.export_community(community) == doc
+
+
+def test_update_matches_teams_by_kind_and_name_and_deletes_none():
+    doc = exchange.export_community(build_community())
+    doc["security_teams"][0]["members"] = 16
+    doc["security_teams"].append({"kind": "community_patrol", "name": "社区巡防队", "members": 4})
+    result = exchange.import_community(doc, by=None, replace=True)
+    assert result.ok, result.problems
+    assert result.updated["security_team"] == 1 and result.created["security_team"] == 1
+    teams = {t.name: t for t in SecurityTeam.objects.filter(community__code="yh")}
+    assert teams["物业保安队"].members == 16 and teams["社区巡防队"].kind == "community_patrol"
+    doc["security_teams"] = doc["security_teams"][1:]
+    assert exchange.import_community(doc, by=None, replace=True).ok
+    assert SecurityTeam.objects.filter(community__code="yh").count() == 2  # absent from the file ≠ deleted
+
+
+def test_old_files_without_teams_or_retention_keep_the_stored_values():
+    doc = exchange.export_community(build_community())
+    del doc["security_teams"]
+    del doc["community"]["video_retention_days"]
+    nvr = next(d for d in doc["devices"] if d["code"] == "yh-nvr")
+    del nvr["retention_days"]
+    result = exchange.import_community(doc, by=None, replace=True)
+    assert result.ok, result.problems
+    assert not result.updated and not result.created
+    assert Community.objects.get(code="yh").video_retention_days == 60
+    assert SecurityTeam.objects.filter(community__code="yh").count() == 1
+    assert Device.objects.get(code="yh-nvr").retention_days == 45
+
+
+def test_bad_team_and_retention_values_are_reported_with_their_paths():
+    doc = exchange.export_community(build_community())
+    before = fingerprint()
+    doc["community"]["video_retention_days"] = 10
+    doc["community"]["vehicle_retention_days"] = 30
+    doc["security_teams"][0]["members"] = -1
+    doc["security_teams"].append({"kind": "army", "name": "x"})
+    nvr = next(i for i, d in enumerate(doc["devices"]) if d["code"] == "yh-nvr")
+    doc["devices"][nvr]["retention_days"] = -5
+    result = exchange.import_community(doc, by=None, replace=True)
+    assert not result.ok
+    found = {p.path: p.message for p in result.problems}
+    assert found["$.community.video_retention_days"] == "不能小于 30。"
+    assert found["$.community.vehicle_retention_days"] == "不能小于 90。"
+    assert "$.security_teams[0].members" in found and "$.security_teams[1].kind" in found
+    assert f"$.devices[{nvr}].retention_days" in found
+    assert fingerprint() == before
+
+
+def test_duplicate_and_overlong_teams_are_problems():
+    doc = exchange.export_community(build_community())
+    doc["security_teams"].append(dict(doc["security_teams"][0], members=3))
+    problems = exchange.validate_document(doc, replace=True)
+    assert [(p.path, p.code) for p in problems] == [("$.security_teams[1].name", "duplicate")]
+    assert "$.security_teams[0]" in problems[0].message
+    doc["security_teams"][1] = {"kind": "community_patrol", "name": "巡防队", "leader": "李" * 61}
+    problems = exchange.validate_document(doc, replace=True)
+    assert [p.path for p in problems] == ["$.security_teams[1].leader"]

@@ -51,7 +51,14 @@ from anfang.sites.choices import (
     ManagementTypeChoices,
 )
 from anfang.sites.geometry import validate_geometry, validate_line, validate_point
-from anfang.sites.models import Community, Location, PerimeterSegment, PoliceStation, PropertyCompany
+from anfang.sites.models import (
+    Community,
+    Location,
+    PerimeterSegment,
+    PoliceStation,
+    PropertyCompany,
+    SecurityTeam,
+)
 
 SCHEMA_NAME = "anfang/community"
 SCHEMA_VERSION = 1
@@ -59,6 +66,7 @@ TOP_LEVEL_ORDER = [
     "schema",
     "version",
     "community",
+    "security_teams",
     "manufacturers",
     "device_models",
     "locations",
@@ -106,6 +114,7 @@ RECORD_LABELS: dict[str, Any] = {
     "police_station": PoliceStation._meta.verbose_name,
     "property_company": PropertyCompany._meta.verbose_name,
     "community": Community._meta.verbose_name,
+    "security_team": SecurityTeam._meta.verbose_name,
     "manufacturer": Manufacturer._meta.verbose_name,
     "device_model": DeviceModel._meta.verbose_name,
     "certificate": Certificate._meta.verbose_name,
@@ -159,6 +168,23 @@ COMMUNITY_FIELDS = [
     _f("security_grade"),
     _f("plan.width_m", "plan_width_m", "decimal", description="site plan width in metres"),
     _f("plan.height_m", "plan_height_m", "decimal", description="site plan height in metres"),
+    _f("video_retention_days", kind="int", description="days video is kept, at least 30 (第33条第(2)项)"),
+    _f(
+        "vehicle_retention_days",
+        kind="int",
+        description="days vehicle data and photos are kept, at least 90 (第33条第(2)项)",
+    ),
+    _f("notes"),
+]
+# R-5/R-6 (第5、6条). Teams have no code: within a community a team is its kind and name.
+TEAM_FIELDS = [
+    _f("kind", description="guard_team (第5条) or community_patrol (第6条)"),
+    _f("name"),
+    _f("members", kind="int"),
+    _f("leader"),
+    _f("phone"),
+    _f("contract_ref", description="property service contract that provides the guard team (第5条)"),
+    _f("police_liaison", description="police contact of a community patrol team (第6条)"),
     _f("notes"),
 ]
 MANUFACTURER_FIELDS = [_f("code", kind="code"), _f("name"), _f("country")]
@@ -213,6 +239,7 @@ DEVICE_FIELDS = [
     _f("capabilities.anpr", "anpr", "bool"),
     _f("heartbeat.interval_s", "heartbeat_interval_s", "int"),
     _f("heartbeat.last_seen_at", "last_seen_at", "datetime"),
+    _f("retention_days", kind="int", description="days of video a recorder (nvr) keeps (第33条第(2)项)"),
     _f("serial_number"),
     _f("installed_on", kind="date"),
     _f("notes"),
@@ -402,9 +429,9 @@ def community_schema() -> dict[str, Any]:
         "$id": "urn:anfang:community:1",
         "title": "anfang community",
         "description": (
-            "One residential community (住宅小区) with its locations, perimeter, devices and the device "
-            "catalogue entries they use; references are codes. Written by `anfang community export`, "
-            "read by `anfang community import`."
+            "One residential community (住宅小区) with its security teams, locations, perimeter, devices "
+            "and the device catalogue entries they use; references are codes. Written by "
+            "`anfang community export`, read by `anfang community import`."
         ),
         "type": "object",
         "required": ["schema", "version", "community"],
@@ -412,6 +439,7 @@ def community_schema() -> dict[str, Any]:
             "schema": {"const": SCHEMA_NAME},
             "version": {"const": SCHEMA_VERSION},
             "community": {"$ref": "#/$defs/community"},
+            "security_teams": {"type": "array", "items": {"$ref": "#/$defs/security_team"}},
             "manufacturers": {"type": "array", "items": {"$ref": "#/$defs/manufacturer"}},
             "device_models": {"type": "array", "items": {"$ref": "#/$defs/device_model"}},
             "locations": {"type": "array", "items": {"$ref": "#/$defs/location"}},
@@ -442,6 +470,12 @@ def community_schema() -> dict[str, Any]:
                     "police_station": {"$ref": "#/$defs/police_station"},
                     "property_company": {"$ref": "#/$defs/property_company"},
                 },
+            ),
+            "security_team": _object_schema(
+                SecurityTeam,
+                TEAM_FIELDS,
+                required=["kind", "name"],
+                description="保安队伍 or 社区巡防队 (第5、6条); matched on import by kind and name",
             ),
             "manufacturer": _object_schema(Manufacturer, MANUFACTURER_FIELDS, required=["code", "name"]),
             "certificate": _object_schema(
@@ -512,6 +546,7 @@ def export_community(community: Community) -> dict[str, Any]:
     segments = sorted(
         PerimeterSegment.objects.filter(community=community), key=lambda s: (s.sequence, s.code)
     )
+    teams = sorted(SecurityTeam.objects.filter(community=community), key=lambda t: (t.kind, t.name, t.pk))
 
     data = _dump(community, COMMUNITY_FIELDS)
     station, company = community.police_station, community.property_company
@@ -522,6 +557,7 @@ def export_community(community: Community) -> dict[str, Any]:
         "schema": SCHEMA_NAME,
         "version": SCHEMA_VERSION,
         "community": data,
+        "security_teams": [_dump(t, TEAM_FIELDS) for t in teams],
         "manufacturers": [_dump(m, MANUFACTURER_FIELDS) for m in makers],
         "device_models": [_export_model(m) for m in models_used],
         "locations": [
@@ -715,6 +751,7 @@ class _Checker:
 
     def run(self) -> list[Problem]:
         self.check_community()
+        self.check_teams()
         self.check_catalogue()
         self.check_locations()
         self.check_perimeter()
@@ -791,6 +828,18 @@ class _Checker:
             self.fields(PoliceStation, station, STATION_FIELDS, "$.community.police_station")
         if company:
             self.fields(PropertyCompany, company, COMPANY_FIELDS, "$.community.property_company")
+
+    # -- security teams (R-5/R-6) ---------------------------------------------------------------------
+    def check_teams(self) -> None:
+        teams = self.doc.get("security_teams", [])
+        self.duplicates(
+            teams,
+            lambda t: (t["kind"], t["name"]),
+            "$.security_teams[{i}].name",
+            _("安保队伍“%(value)s”重复（与 %(first)s 相同）。"),
+        )
+        for i, team in enumerate(teams):
+            self.fields(SecurityTeam, team, TEAM_FIELDS, f"$.security_teams[{i}]")
 
     # -- manufacturers, device models, certificates ---------------------------------------------------
     def check_catalogue(self) -> None:
@@ -1207,6 +1256,8 @@ class _Importer:
         self.community = self.import_community()
         if self.community is None:
             return
+        self.step("security_team", len(self.doc.get("security_teams", [])))
+        self.import_teams()
         models_ = self.import_catalogue()
         self.step("location", len(self.doc.get("locations", [])))
         locations = self.import_locations()
@@ -1253,6 +1304,14 @@ class _Importer:
                 "$.community.property_company",
             )
         return community if self.save(community, "community", "$.community", COMMUNITY_FIELDS) else None
+
+    def import_teams(self) -> None:
+        """Upsert by kind and name; teams missing from the file stay (an import never deletes)."""
+        stored = {(t.kind, t.name): t for t in SecurityTeam.objects.filter(community=self.community)}
+        for i, item in enumerate(self.doc.get("security_teams", [])):
+            team = stored.get((item["kind"], item["name"])) or SecurityTeam(community=self.community)
+            _load(team, item, TEAM_FIELDS)
+            self.save(team, "security_team", f"$.security_teams[{i}]", TEAM_FIELDS)
 
     def import_catalogue(self) -> dict[tuple[str, str], DeviceModel]:
         makers: dict[str, Manufacturer] = {}
