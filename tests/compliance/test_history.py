@@ -261,3 +261,14 @@ def test_history_lists_newest_first_then_in_article_order(tenancy: Any) -> None:
         )
     assert [r.rule for r in history.history(tenancy.a)] == ["R-29", "R-5", "R-9a", "R-13"]
     assert [r.rule for r in history.open_findings(tenancy.a)] == ["R-5", "R-9a", "R-13", "R-29"]
+
+
+def test_police_dashboard_station_table_shows_open_violations(tenancy: Any) -> None:
+    c2 = factories.community(code="c2", name="小区二", police_station=tenancy.a.police_station)
+    factories.community(code="c3", name="小区三", police_station=tenancy.a.police_station)  # never checked
+    fake_run(tenancy.a, violations=0, score=100.0, when=at(10))
+    fake_run(c2, violations=7, score=40.0, when=at(10))
+    assert history.open_violation_counts([tenancy.a, c2]) == {tenancy.a.pk: 0, c2.pk: 7}
+    html = client_for(tenancy.police_a).get(reverse("dashboard")).content.decode()
+    assert "待整改违规项" in html and '<span class="badge badge-red">7</span>' in html
+    assert reverse("compliance:police_ranking") in html

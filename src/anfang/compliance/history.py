@@ -234,3 +234,20 @@ def station_ranking(communities: Iterable[Community] | QuerySet[Community]) -> l
             )
         )
     return rows
+
+
+def open_violation_counts(communities: Iterable[Community]) -> dict[int, int | None]:
+    """Open violations per community pk, None for a community never checked (for overview tables)."""
+    pks = [c.pk for c in communities]
+    checked = set(
+        ComplianceRun.objects.filter(community__in=pks).values_list("community_id", flat=True).distinct()
+    )
+    counts = dict(
+        FindingHistory.objects.filter(
+            community__in=pks, closed_at__isnull=True, severity=SeverityChoices.VIOLATION
+        )
+        .values_list("community")
+        .annotate(n=Count("pk"))
+        .values_list("community", "n")
+    )
+    return {pk: (counts.get(pk, 0) if pk in checked else None) for pk in pks}

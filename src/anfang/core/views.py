@@ -48,6 +48,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         station = communities_for(user).filter(police_station_id=user.police_station_id).order_by("code")
         if station.count() > 1:
             context["station_rows"] = services.station_overview(station)
+            from anfang.compliance.history import open_violation_counts
+
+            context["station_violations"] = open_violation_counts(station)
             context["station"] = user.police_station
     return render(request, "core/dashboard.html", context)
 
