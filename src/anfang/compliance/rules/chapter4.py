@@ -45,8 +45,12 @@ def duration_en(seconds: float) -> str:
     return f"{secs} s"
 
 
-def local_time(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+def local_time(moment: dt.datetime, tz: dt.tzinfo | None = None) -> str:
+    """``tz``: the current time zone looked up once per check (``timezone.localtime`` looks it up on
+    every call, which was most of R-33.1's cost on 10,000 devices)."""
+    return (moment.astimezone(tz) if tz is not None else timezone.localtime(moment)).strftime(
+        "%Y-%m-%d %H:%M"
+    )
 
 
 @register
@@ -69,8 +73,9 @@ class RunsAroundTheClock(Rule):
         in_service = [d for d in site.devices if d.in_service]
         watched = [d for d in in_service if d.heartbeat_interval_s]
         unwatched = [d.code for d in in_service if not d.heartbeat_interval_s]
+        tz = timezone.get_current_timezone()
         for device in watched:
-            yield self._check_device(device, ctx.now)
+            yield self._check_device(device, ctx.now, tz)
         if not in_service:
             yield self.not_evaluable(
                 site,
@@ -97,7 +102,7 @@ class RunsAroundTheClock(Rule):
                 devices=[],
             )
 
-    def _check_device(self, device: Equipment, now: dt.datetime) -> Finding:
+    def _check_device(self, device: Equipment, now: dt.datetime, tz: dt.tzinfo | None = None) -> Finding:
         interval = device.heartbeat_interval_s or 0
         allowed = HEARTBEAT_GRACE_INTERVALS * interval
         base = {"heartbeat_interval_s": interval, "allowed_silence_s": allowed}
@@ -114,19 +119,20 @@ class RunsAroundTheClock(Rule):
         silence = (now - device.last_seen_at).total_seconds()
         seen = device.last_seen_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
         details = {"last_seen_at": seen, "silence_s": max(0, int(silence)), **base}
+        heard = local_time(device.last_seen_at, tz)
         if silence > allowed:
             return self.failed(
                 [ref(device)],
-                f"“{device.name}”（{device.code}）最近一次心跳在 {local_time(device.last_seen_at)}，"
+                f"“{device.name}”（{device.code}）最近一次心跳在 {heard}，"
                 f"已静默 {duration_zh(silence)}，超过允许的 {duration_zh(allowed)}。",
-                f"“{device.name}” ({device.code}) was last heard at {local_time(device.last_seen_at)} and "
+                f"“{device.name}” ({device.code}) was last heard at {heard} and "
                 f"has been silent for {duration_en(silence)}, more than the {duration_en(allowed)} allowed.",
                 **details,
             )
         return self.passed(
             [ref(device)],
-            f"“{device.name}”（{device.code}）在线，最近一次心跳在 {local_time(device.last_seen_at)}。",
-            f"“{device.name}” ({device.code}) is online, last heard at {local_time(device.last_seen_at)}.",
+            f"“{device.name}”（{device.code}）在线，最近一次心跳在 {heard}。",
+            f"“{device.name}” ({device.code}) is online, last heard at {heard}.",
             **details,
         )
 
