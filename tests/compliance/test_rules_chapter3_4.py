@@ -481,3 +481,15 @@ def test_demo_finds_abt100_expired_and_nothing_else_in_r24_r29() -> None:
     assert len(r24) > 10  # every model in use was checked
     r29 = check(c, "R-29", ctx)
     assert r29 and all(f.status == "pass" for f in r29)
+
+
+def test_the_compliant_community_fails_none_of_these_rules(compliant: Any) -> None:
+    """The chapter 2 builder's community (tests/compliance/conftest.py) is compliant here too."""
+    from tests.compliance.conftest import NOW as BUILT_AT
+
+    ctx = CheckContext(now=BUILT_AT)
+    for rule in ("R-24", "R-29", "R-33.1", "R-33.2"):
+        findings = check(compliant.community, rule, ctx)
+        assert findings, rule
+        assert not [f.message_en for f in findings if f.status == "fail"], rule
+    assert by_code(check(compliant.community, "R-33.1", ctx))["DS-UE"].status == "pass"
