@@ -980,6 +980,37 @@ TRANSLATIONS: dict[str, Translation] = {
         "No security team registered yet. Register the property guard team or community patrol team "
         "with its headcount, person in charge and contract; the compliance check uses them for Arts. 5 and 6."
     ),
+    # compliance: community page, dashboard
+    "在图上定位": "Show on plan",
+    "下载 PDF": "Download PDF",
+    "下载 JSON": "Download JSON",
+    "整改记录": "Issue history",
+    "立即检查": "Check now",
+    "按营政发〔2015〕42号逐条检查本小区的登记信息：人防、物防、技防设施，产品证书，验收与运行维护。": (
+        "Checks this community's registered data against 营政发〔2015〕42号, article by article: "
+        "guards, physical and technical protection, product certificates, acceptance, operation and maintenance."
+    ),
+    "每日定时检查后在此显示结果。": "The results appear here after the daily check.",
+    "%(rules)s 条规则，%(n)s 项检查": "%(rules)s rules, %(n)s checks",
+    "按条款得分": "Score by article",
+    "编号或名称": "Code or name",
+    "显示 %(shown)s / %(total)s 项检查结果。": "Showing %(shown)s of %(total)s check results.",
+    "%(n)s 项符合": ("%(n)s compliant", "%(n)s compliant"),
+    "没有符合筛选条件的检查结果": "No check results match the filters",
+    "清除筛选": "Clear filters",
+    "不符合项（含未覆盖的周界段落）": "Non-compliant items (incl. uncovered perimeter stretches)",
+    "图上标出 %(n)s 项": ("%(n)s marked on the plan", "%(n)s marked on the plan"),
+    "您在该小区没有执行合规检查的权限。": "You are not allowed to run a compliance check in this community.",
+    "检查完成：发现 %(n)s 项违规。": "Check complete: %(n)s violation(s) found.",
+    "检查完成：未发现违规项。": "Check complete: no violations found.",
+    "安保队伍“%(value)s”重复（与 %(first)s 相同）。": "Duplicate security team “%(value)s” (same as %(first)s).",
+    "合规排名": "Compliance ranking",
+    "最近一次检查（%(at)s）发现 %(n)s 项违规。": (
+        "The last check (%(at)s) found %(n)s violation.",
+        "The last check (%(at)s) found %(n)s violations.",
+    ),
+    "还没有合规检查记录。": "No compliance check yet.",
+    "查看合规检查": "View compliance check",
     # Ready for code that does not use them yet (unused keys are harmless):
     # list separators, if joined lists are wrapped as _("、").join(...) / _("或").join(...),
     "、": ", ",
