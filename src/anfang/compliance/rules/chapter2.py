@@ -9,8 +9,10 @@ is checked in well under the 3 s of docs/benchmarks.md.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 
+from django.db.models import Choices
 from django.utils import translation
 from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
@@ -67,19 +69,16 @@ GOOD_LOCK_GRADES = (LockGradeChoices.B, LockGradeChoices.C)
 # ---------------------------------------------------------------------------------------------------
 
 
-def _zh(label: object) -> str:
-    """A choice label in Chinese, whatever language the request runs in (the report carries both)."""
+@functools.cache
+def _zh(choice: Choices) -> str:
+    """A choice's label in Chinese, whatever language the request runs in (the report carries both).
+    Cached: switching language per finding would cost more than a whole rule at city scale."""
     with translation.override("zh-hans"):
-        return str(label)
-
-
-def _en(label: object) -> str:
-    with translation.override("en"):
-        return str(label)
+        return str(choice.label)
 
 
 def _status_zh(device: Equipment) -> str:
-    return _zh(DeviceStatusChoices(device.status).label) if device.status else ""
+    return _zh(DeviceStatusChoices(device.status)) if device.status else ""
 
 
 def _xy(coords: Sequence[Sequence[float]]) -> str:
@@ -168,13 +167,12 @@ class _CameraViews:
 def _team_details(site: SiteSnapshot, kind: str) -> list[dict[str, object]]:
     return [
         {
-            "id": t.id,
             "name": t.name,
             "members": t.members,
             "contract_ref": t.contract_ref,
             "police_liaison": t.police_liaison,
         }
-        for t in sorted(site.teams, key=lambda t: t.id)
+        for t in sorted(site.teams, key=lambda t: (t.name, t.members, t.contract_ref))
         if t.kind == kind
     ]
 
@@ -316,7 +314,7 @@ class NineSubsystems(Rule):
         for subsystem in SubsystemChoices:
             devices = [d for d in site.devices if d.subsystem == subsystem]
             in_service = [d for d in devices if d.in_service]
-            label_zh = _zh(subsystem.label)
+            label_zh = _zh(subsystem)
             if in_service:
                 yield self.passed(
                     [community],
@@ -402,7 +400,7 @@ class Perimeter(Rule):
                 if line is not None
                 else None
             )
-            barrier_zh = _zh(BarrierTypeChoices(segment.barrier_type).label) if segment.barrier_type else ""
+            barrier_zh = _zh(BarrierTypeChoices(segment.barrier_type)) if segment.barrier_type else ""
             length = round(line.length, 2) if line is not None else 0.0
             details: dict[str, object] = {
                 "barrier_type": segment.barrier_type,
@@ -574,7 +572,7 @@ class CameraCoverage(Rule):
                     why_zh.append(f"{camera.code} {problem[0]}")
                     why_en.append(f"{camera.code} {problem[1]}")
                     rejected.append({"code": camera.code, "reason_zh": problem[0], "reason_en": problem[1]})
-            kind_zh = _zh(LocationKindChoices(place.kind).label)
+            kind_zh = _zh(LocationKindChoices(place.kind))
             kind_en = place.kind.replace("_", " ")
             details: dict[str, object] = {
                 "cameras": [d.code for d in considered],
@@ -762,7 +760,7 @@ class EntranceControl(Rule):
                 "controls": _codes(controls),
                 "cameras": _codes(cameras.values()),
             }
-            kind_zh = _zh(LocationKindChoices(entrance.kind).label)
+            kind_zh = _zh(LocationKindChoices(entrance.kind))
             kind_en = entrance.kind.replace("_", " ")
             zh: list[str] = []
             en: list[str] = []
@@ -826,7 +824,7 @@ class EntranceGates(Rule):
             devices = [d for d in _devices_in(site, _subtree(site, entrance)) if _present(d)]
             gates = [d for d in devices if d.kind in GATE_KINDS and d.subsystem == SubsystemChoices.PHYSICAL]
             barriers = [d for d in devices if d.kind == DeviceKindChoices.BARRIER_ARM]
-            role_zh = _zh(EntranceRoleChoices(entrance.entrance_role).label)
+            role_zh = _zh(EntranceRoleChoices(entrance.entrance_role))
             details: dict[str, object] = {"gates": _codes(gates), "barrier_arms": _codes(barriers)}
             zh: list[str] = []
             en: list[str] = []
