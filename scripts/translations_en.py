@@ -965,6 +965,7 @@ TRANSLATIONS: dict[str, Translation] = {
     "安保队伍": "Security team",
     "安保队伍（第5、6条）": "Security teams (Arts. 5, 6)",
     "%(n)s 人": ("%(n)s person", "%(n)s people"),
+    "安保队员（%(n)s 支队伍）": ("Guards (%(n)s team)", "Guards (%(n)s teams)"),
     "尚未登记安保队伍。": "No security team registered yet.",
     "查看安保队伍": "View security teams",
     "新增安保队伍": "Add security team",
