@@ -5,8 +5,10 @@ community entrances with vehicle/pedestrian lanes and road stretches, six car pa
 roads and squares, a duty room linked to the monitoring centre, a perimeter ring of 1,200 segments and
 about 10,500 devices across the nine subsystems (第7条) with positions, camera fields of view and
 detector coverage. It is *mostly* compliant, with a sprinkling of gaps so every rule has work on both
-branches: every 97th perimeter segment has no detector, every 50th unit-entrance camera is below
-1920×1080, a few devices are faulty, silent past their heartbeat or in service without acceptance.
+branches: every 97th perimeter segment has no detector (R-8), every 50th unit-entrance camera is below
+1920×1080 (R-9a), every 40th building has A-grade locks (R-14), the demo catalogue's ABT-100 beams carry an
+expired certificate (R-24), and a few devices are faulty, silent past their heartbeat (R-33.1) or in
+service without acceptance (R-29).
 
 Built with ``bulk_create`` in a few dozen statements: bench data, not facility changes, so it bypasses
 the services and the change log (R-33.5) on purpose. Only the device catalogue (``demo.build_catalogue``)
