@@ -18,6 +18,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
@@ -33,6 +34,7 @@ from anfang.sites.models import Community
 STATUS_ORDER: dict[str, int] = {StatusChoices.FAIL: 0, StatusChoices.NOT_EVALUABLE: 1, StatusChoices.PASS: 2}
 HIGHLIGHT = "#e03131"
 PRINTED_PASSES = 8
+PDF_FONT = "Noto Sans CJK SC"
 
 # weasyprint logs every layout step at INFO; a report run is not the place for that.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -105,6 +107,7 @@ class RuleSection:
     title: str
     severity: str
     findings: list[Finding] = field(default_factory=list)
+    zh: bool = True
 
     @property
     def counts(self) -> dict[str, int]:
@@ -132,6 +135,15 @@ class RuleSection:
     def condensed_passes(self) -> list[Finding]:
         """Passes summarised in one row (a rule with 129 accepted devices is one line on paper)."""
         return [] if len(self.passes) <= PRINTED_PASSES else self.passes
+
+    @property
+    def condensed_labels(self) -> list[str]:
+        """What the condensed row names: object codes, or the message when the object is the community."""
+        labels: list[str] = []
+        for f in self.condensed_passes:
+            codes = [o.code for o in f.objects if o.type != "community"]
+            labels.append("、".join(codes) if codes else (f.message_zh if self.zh else f.message_en))
+        return labels
 
     @property
     def status(self) -> str:
@@ -208,7 +220,7 @@ def sections(findings: Iterable[Finding], *, lang: str | None = None) -> list[Ar
         severity = items[0].severity if items else (rule.severity if rule else SeverityChoices.VIOLATION)
         number = article_number(article)
         section = articles.setdefault(number, ArticleSection(number))
-        section.rules.append(RuleSection(rule_id, article, title, severity, items))
+        section.rules.append(RuleSection(rule_id, article, title, severity, items, zh))
     return [articles[n] for n in sorted(articles)]
 
 
@@ -445,6 +457,7 @@ def document_context(report: Report, *, lang: str | None = None, pdf: bool = Fal
     summary = report.summary()
     secs = sections(report.findings, lang=lang)
     plan = None
+    plan_svg = ""
     r8 = [f for f in report.findings if f.rule == "R-8"]
     if r8:
         plan = build_site_plan(community)
@@ -452,7 +465,16 @@ def document_context(report: Report, *, lang: str | None = None, pdf: bool = Fal
         plan.layers = [
             layer for layer in plan.layers if layer.key in {"areas", "roads", "perimeter", "coverage"}
         ]
+        for layer in plan.layers:
+            if layer.key == "coverage":  # detectors only: camera views belong to R-9a, not R-8
+                layer.shapes = [s for s in layer.shapes if "coverage-detector" in s.css]
         add_findings_layer(plan, community, [(str(i), f) for i, f in enumerate(r8)], lang=lang)
+        # weasyprint's SVG renderer reads fonts from SVG attributes, not the page CSS: name the CJK
+        # font on the root element so the plan's Chinese text uses the same simplified-Chinese face.
+        svg = render_to_string("sites/site_plan_svg.html", {"plan": plan})
+        plan_svg = mark_safe(
+            svg.replace("<svg ", f'<svg font-family="{PDF_FONT}" ', 1)
+        )  # escaped by the template
     return {
         "report": report,
         "community": community,
@@ -463,6 +485,7 @@ def document_context(report: Report, *, lang: str | None = None, pdf: bool = Fal
         "zh": is_zh(lang),
         "pdf": pdf,
         "plan": plan,
+        "plan_svg": plan_svg,
         "has_violations": bool(summary["violations"]),
     }
 
