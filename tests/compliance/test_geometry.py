@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 
 from anfang.compliance import geometry as geo
 
-SQUARE = [((0, 0), (100, 0)), ((100, 0), (100, 100)), ((100, 100), (0, 100)), ((0, 100), (0, 0))]
+Pair = tuple[tuple[float, float], tuple[float, float]]
+SQUARE: list[Pair] = [((0, 0), (100, 0)), ((100, 0), (100, 100)), ((100, 100), (0, 100)), ((0, 100), (0, 0))]
 
 
-def lines(pairs: list[tuple[tuple[float, float], tuple[float, float]]]) -> list[LineString]:
+def lines(pairs: Sequence[Pair]) -> list[LineString]:
     return [LineString([a, b]) for a, b in pairs]
 
 
@@ -52,7 +54,7 @@ def test_ends_within_tolerance_meet_and_beyond_do_not() -> None:
 def test_branch_and_separate_rings_are_not_one_ring() -> None:
     spur = geo.ring_check([*lines(SQUARE), LineString([(100, 0), (120, 0)])], 0.5)
     assert spur.branch_points == [[100.0, 0.0]] and not spur.closed
-    tri = [((200, 0), (210, 0)), ((210, 0), (210, 10)), ((210, 10), (200, 0))]
+    tri: list[Pair] = [((200, 0), (210, 0)), ((210, 0), (210, 10)), ((210, 10), (200, 0))]
     two = geo.ring_check(lines(SQUARE + tri), 0.5)
     assert two.components == 2 and two.gaps == [] and not two.closed
 

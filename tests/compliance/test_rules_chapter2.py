@@ -382,3 +382,44 @@ def test_rules_never_touch_the_database(compliant: Site, django_assert_num_queri
 
 def test_camera_helper_builds_a_view_around_the_point() -> None:
     assert camera(10, 10, size=2)["coverage"] == rect(9, 9, 11, 11)
+
+
+# -- through JSON import -------------------------------------------------------------------------
+
+
+def _imported(compliant: Site, code: str, edit: Any = None) -> Site:
+    """The compliant community exported, renamed (device codes are platform-wide), edited, imported."""
+    from anfang.sites import exchange
+    from anfang.sites.models import Community
+
+    doc = exchange.export_community(compliant.community)
+    doc["community"]["code"] = code
+    for device in doc.get("devices", []):
+        device["code"] = f"{code}-{device['code']}"
+    if edit is not None:
+        edit(doc)
+    result = exchange.import_community(doc, by=None)
+    assert result.ok, [(p.path, p.message) for p in result.problems]
+    return Site(community=Community.objects.get(code=code))
+
+
+def test_imported_compliant_community_passes(compliant: Site) -> None:
+    imported = _imported(compliant, "okj")
+    for rule_id in CHAPTER2:
+        assert not [f.message_zh for f in imported.check(rule_id) if f.status == "fail"], rule_id
+
+
+def test_gaps_made_in_the_json_are_found(compliant: Site) -> None:
+    def break_it(doc: dict[str, Any]) -> None:
+        doc["devices"] = [d for d in doc["devices"] if d["code"] not in ("gap-PD-P3", "gap-CAM-UE")]
+        for segment in doc["perimeter"]:
+            if segment["code"] == "P1":
+                segment["barrier_type"] = "none"
+
+    imported = _imported(compliant, "gap", break_it)
+    r8 = failing(imported.check("R-8"))
+    assert sorted(r8) == ["P1", "P3"]
+    assert r8["P3"].details["uncovered"] == [
+        {"length_m": 100.0, "coordinates": [[100.0, 100.0], [0.0, 100.0]]}
+    ]
+    assert list(failing(imported.check("R-9a"))) == ["B1-U1-E"]
