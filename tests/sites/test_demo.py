@@ -20,7 +20,7 @@ from anfang.core.tenancy import roles_in
 from anfang.devices.choices import DeviceStatusChoices, SubsystemChoices
 from anfang.devices.models import Device, DeviceModel
 from anfang.sites import demo
-from anfang.sites.models import Community, Location, PerimeterSegment
+from anfang.sites.models import Community, Location, PerimeterSegment, SecurityTeam
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +88,15 @@ def test_demo1_has_every_place_and_subsystem_promised():
     ring = linemerge(unary_union([shape(s.geometry) for s in segments]))
     assert ring.geom_type == "LineString" and ring.is_ring
     assert set(segments.values_list("barrier_type", flat=True)) == {"wall", "fence"}
+
+    # R-5 (第5条): the property company's guard team, in the service contract.
+    team = SecurityTeam.objects.get(community=c)
+    assert (team.kind, team.name, team.members) == ("guard_team", "物业保安队", 14)
+    assert team.leader and team.phone and team.contract_ref == "LHW-WY-2024-003"
+    # R-33.2 (第33条第(2)项): retention settings at or above the floors, recorders configured.
+    assert c.video_retention_days >= 30 and c.vehicle_retention_days >= 90
+    recorders = dict(devices.filter(kind="nvr").values_list("code", "retention_days"))
+    assert recorders == {"NVR-1": 30, "NVR-2": 45}
 
     # The log was written by the seed, and its chain verifies.
     assert ChangeRecord.objects.filter(community_id=c.pk, actor_name="seed-demo").count() > 300
@@ -211,3 +220,17 @@ def test_demo_logins_table_lines_up_cjk_columns():
         police_row[: police_row.rindex(" a") + 1]
     )
     assert table.splitlines()[-1].endswith("pw")
+
+
+def test_demo2_has_its_own_guard_team_and_recorder_retention():
+    demo2 = Community.objects.get(code="demo2")
+    team = SecurityTeam.objects.get(community=demo2)
+    assert team.kind == "guard_team" and team.members > 0 and team.contract_ref
+    assert Device.objects.get(community=demo2, kind="nvr").retention_days == 30
+    # The demo's deliberate gaps stay exactly the four documented ones.
+    assert set(demo.DEMO_GAPS) == {
+        "uncovered_perimeter_segment",
+        "expired_certificate_model",
+        "unit_entrance_without_camera",
+        "faulty_device",
+    }

@@ -2,7 +2,7 @@
 
 A newcomer (``anfang up``) and the browser tests need a community that looks real: every place the
 regulation names (第8–15条), ~130 devices across the nine subsystems of 第7条, certified models and
-acceptance records (R-24, R-29). demo1 is *almost* compliant on purpose, so later checks have something
+acceptance records (R-24, R-29), a guard team (R-5) and recorders keeping 30/45 days (R-33.2). demo1 is *almost* compliant on purpose, so later checks have something
 to find (see :data:`DEMO_GAPS`):
 
 - perimeter segment ``P6`` (北侧围墙西段) lies in no detector's coverage (R-8 第8条);
@@ -35,7 +35,14 @@ from anfang.core.choices import RoleChoices
 from anfang.core.models import Membership, User
 from anfang.devices.choices import CertificateTypeChoices, DeviceStatusChoices, IssuerLevelChoices
 from anfang.devices.models import AcceptanceRecord, Certificate, Device, DeviceModel, Manufacturer
-from anfang.sites.models import Community, Location, PerimeterSegment, PoliceStation, PropertyCompany
+from anfang.sites.models import (
+    Community,
+    Location,
+    PerimeterSegment,
+    PoliceStation,
+    PropertyCompany,
+    SecurityTeam,
+)
 
 DEMO1 = "demo1"
 DEMO2 = "demo2"
@@ -341,6 +348,7 @@ def _device(
     anpr: bool = False,
     online: bool = True,
     status: str = DeviceStatusChoices.IN_SERVICE,
+    retention_days: int | None = None,
     notes: str = "",
 ) -> Device:
     """One device, installed, accepted (R-29 第29条) and then put in service (or left faulty)."""
@@ -376,6 +384,7 @@ def _device(
         resolution_width=spec.resolution[0] if spec.resolution else None,
         resolution_height=spec.resolution[1] if spec.resolution else None,
         heartbeat_interval_s=(HEARTBEATS.get(spec.kind, 30) if networked else None),
+        retention_days=retention_days,
         installed_on=installed_on,
         notes=notes,
     )
@@ -398,6 +407,14 @@ def _device(
         device.status = status
         device.save()
     return device
+
+
+def _team(community: Community, **fields: Any) -> SecurityTeam:
+    """The community's guard team (R-5 第5条) or community patrol team (R-6 第6条)."""
+    team = SecurityTeam(community=community, **fields)
+    team.full_clean()
+    team.save()
+    return team
 
 
 def _perimeter(site: _Site, ring: Sequence[tuple[str, str, Coords, Coords, str, str]]) -> None:
@@ -465,6 +482,17 @@ def _build_demo1(
     )
     community.full_clean()
     community.save()
+    # R-5 (第5条): the property company's guard team, written into the service contract.
+    _team(
+        community,
+        kind="guard_team",
+        name="物业保安队",
+        members=14,
+        leader="刘建国",
+        phone="0417-2856610",
+        contract_ref="LHW-WY-2024-003",
+        notes="四班三运转，南门、东门24小时值守，夜间巡逻（第5、16条）。",
+    )
     site = _Site(
         community=community,
         models=models,
@@ -772,7 +800,8 @@ def _demo1_devices(site: _Site) -> None:
                 purpose="电梯轿厢监控",
                 coverage=_view(ux, y0 + 8, 315, 2.5, 100),
             )
-    for n in (1, 2):
+    # R-33.2 (第33条第(2)项): both recorders keep at least 30 days; the second keeps 45.
+    for n, days in ((1, 30), (2, 45)):
         d(
             site,
             f"NVR-{n}",
@@ -781,6 +810,7 @@ def _demo1_devices(site: _Site) -> None:
             at=(182 + 2 * n, 24),
             location="MC",
             purpose="视频存储，保存不少于30日（第33条第(2)项）",
+            retention_days=days,
         )
 
     # ---- entrance control with ANPR (第9、11条) and physical protection (第12条) ----
@@ -984,6 +1014,15 @@ def _build_demo2(
     )
     community.full_clean()
     community.save()
+    _team(
+        community,
+        kind="guard_team",
+        name="物业保安队",
+        members=6,
+        leader="周海",
+        phone="0417-6218810",
+        contract_ref="HB-WY-2023-011",
+    )
     site = _Site(
         community=community,
         models=models,
@@ -1127,7 +1166,16 @@ def _build_demo2(
             location=f"{b}-E",
             purpose="楼寓可视对讲",
         )
-    d(site, "HB-NVR-1", "网络硬盘录像机", "nvr", at=(98, 16), location="MC", purpose="视频存储")
+    d(
+        site,
+        "HB-NVR-1",
+        "网络硬盘录像机",
+        "nvr",
+        at=(98, 16),
+        location="MC",
+        purpose="视频存储",
+        retention_days=30,
+    )
     d(site, "HB-PD-P1", "南侧围墙脉冲电子围栏", "efence", at=(40, 10), coverage=_line(ring[0], ring[1]))
     d(site, "HB-MC-WS", "监控工作站", "workstation", at=(95, 16), location="MC", purpose="值班监看")
     return community

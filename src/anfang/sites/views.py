@@ -87,6 +87,11 @@ class CommunityDetailView(ObjectDetailView):
         statuses = dict(devices.order_by().values_list("status").annotate(n=Count("pk")))
         subsystems = dict(devices.order_by().values_list("subsystem").annotate(n=Count("pk")))
         segments = list(PerimeterSegment.objects.filter(community=community))
+        teams = list(
+            SecurityTeam.objects.filter(community=community).order_by(
+                choice_order("kind", SecurityTeamKindChoices), "name"
+            )
+        )
         return {
             "community": community,
             "location_total": sum(kinds.values()),
@@ -103,11 +108,8 @@ class CommunityDetailView(ObjectDetailView):
             ],
             "segment_total": len(segments),
             "perimeter_length_m": sum(s.length_m for s in segments),
-            "teams": list(
-                SecurityTeam.objects.filter(community=community).order_by(
-                    choice_order("kind", SecurityTeamKindChoices), "name"
-                )
-            ),
+            "teams": teams,
+            "team_members": sum(t.members for t in teams),
         }
 
 
