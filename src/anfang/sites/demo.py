@@ -2,8 +2,9 @@
 
 A newcomer (``anfang up``) and the browser tests need a community that looks real: every place the
 regulation names (第8–15条), ~130 devices across the nine subsystems of 第7条, certified models and
-acceptance records (R-24, R-29), a guard team (R-5) and recorders keeping 30/45 days (R-33.2). demo1 is *almost* compliant on purpose, so later checks have something
-to find (see :data:`DEMO_GAPS`):
+acceptance records (R-24, R-29), a guard team (R-5) and recorders keeping 30/45 days (R-33.2).
+demo1 is *almost* compliant on purpose, so later checks have something to find (see
+:data:`DEMO_GAPS`):
 
 - perimeter segment ``P6`` (北侧围墙西段) lies in no detector's coverage (R-8 第8条);
 - the infrared beams' model ``ABT-100`` has only an expired registration certificate (R-24 第24条);
