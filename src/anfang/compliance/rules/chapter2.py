@@ -37,6 +37,8 @@ DUTY_ROOM_MIN_AREA_M2 = 20.0  # 第15条
 VIEW_POINT_TOLERANCE_M = 1.0
 # Cameras installed this close to a place are named in its finding even when their view misses it.
 NEARBY_CAMERA_M = 15.0
+# A message lists at most this many cameras and their reasons; details keep them all.
+MAX_LISTED = 5
 # Physical facilities count as present once installed (a faulty gate is still a gate); planned or
 # retired ones do not (第12、13条).
 PRESENT_STATUSES = (DeviceStatusChoices.INSTALLED, DeviceStatusChoices.IN_SERVICE, DeviceStatusChoices.FAULTY)
@@ -550,28 +552,31 @@ class CameraCoverage(Rule):
                 d for d in _devices_in(site, _subtree(site, place)) if d.kind == DeviceKindChoices.CAMERA
             ]
             seeing = views.seeing.get(place.id, [])
-            there = {d.id: d for d in [*installed, *seeing]}
-            missing_view = [d for d in views.nearby.get(place.id, []) if d.id not in there]
-            considered = sorted([*there.values(), *missing_view], key=lambda d: d.code)
-            counted: list[str] = []
-            why_zh: list[str] = []
-            why_en: list[str] = []
-            rejected: list[dict[str, str]] = []
-            for camera in considered:
-                if camera.id in there:
-                    problem = _camera_problem(camera, ctx)
-                else:
-                    problem = (
-                        ("视野未覆盖该位置", "its view misses the place")
-                        if camera.coverage is not None
-                        else ("未登记视野范围", "has no view recorded")
-                    )
-                if problem is None:
-                    counted.append(camera.code)
-                else:
-                    why_zh.append(f"{camera.code} {problem[0]}")
-                    why_en.append(f"{camera.code} {problem[1]}")
-                    rejected.append({"code": camera.code, "reason_zh": problem[0], "reason_en": problem[1]})
+            there = sorted({d.id: d for d in [*installed, *seeing]}.values(), key=lambda d: d.code)
+            verdicts = [(camera, _camera_problem(camera, ctx)) for camera in there]
+            counted = [camera.code for camera, problem in verdicts if problem is None]
+            if not counted:
+                # Say why the cameras standing close by do not count either.
+                ids = {d.id for d in there}
+                for camera in views.nearby.get(place.id, []):
+                    if camera.id not in ids:
+                        verdicts.append(
+                            (
+                                camera,
+                                ("视野未覆盖该位置", "its view misses the place")
+                                if camera.coverage is not None
+                                else ("未登记视野范围", "has no view recorded"),
+                            )
+                        )
+                verdicts.sort(key=lambda v: v[0].code)
+            considered = [camera for camera, _ in verdicts]
+            rejected = [
+                {"code": camera.code, "reason_zh": problem[0], "reason_en": problem[1]}
+                for camera, problem in verdicts
+                if problem is not None
+            ]
+            why_zh = [f"{r['code']} {r['reason_zh']}" for r in rejected]
+            why_en = [f"{r['code']} {r['reason_en']}" for r in rejected]
             kind_zh = _zh(LocationKindChoices(place.kind))
             kind_en = place.kind.replace("_", " ")
             details: dict[str, object] = {
@@ -596,10 +601,14 @@ class CameraCoverage(Rule):
                     reason_en += " (the place has no site-plan geometry to test views against)"
             else:
                 reason_zh, reason_en = "；".join(why_zh), "; ".join(why_en)
+            shown_zh, shown_en = reason_zh, reason_en
+            if len(why_zh) > MAX_LISTED:
+                shown_zh = "；".join(why_zh[:MAX_LISTED]) + f" 等 {len(why_zh)} 台"
+                shown_en = "; ".join(why_en[:MAX_LISTED]) + f" and {len(why_en) - MAX_LISTED} more"
             yield self.failed(
                 [ref(place)],
-                f"{kind_zh}{_label(place)}没有符合要求的在用摄像机：{reason_zh}。",
-                f"The {kind_en} {_label_en(place)} has no qualifying in-service camera: {reason_en}.",
+                f"{kind_zh}{_label(place)}没有符合要求的在用摄像机：{shown_zh}。",
+                f"The {kind_en} {_label_en(place)} has no qualifying in-service camera: {shown_en}.",
                 reason=reason_en,
                 reason_zh=reason_zh,
                 **details,
