@@ -253,6 +253,15 @@ def test_r9a_place_without_any_camera(compliant: Site) -> None:
     assert "没有摄像机安装在此或视野覆盖此处" in finding.message_zh
 
 
+def test_r9a_message_lists_five_cameras_details_keep_all(compliant: Site) -> None:
+    set_fields(compliant.devices["CAM-SQ"], status="faulty")
+    for i in range(6):
+        set_fields(compliant.device(f"CAM-SQ-{i}", at="SQ", **camera(45 + i, 70)), status="faulty")
+    finding = failing(compliant.check("R-9a"))["SQ"]
+    assert len(finding.details["rejected"]) == 8  # seven faulty there, the road camera nearby
+    assert "等 8 台" in finding.message_zh and "and 3 more" in finding.message_en
+
+
 # -- R-9b (第9条) --------------------------------------------------------------------------------
 
 
