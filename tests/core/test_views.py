@@ -179,7 +179,7 @@ def test_dashboard_page_shows_counts_of_current_community(client, tenancy):
     assert "小区A" in body
     assert "南门摄像机" in body  # in service, never seen: offline
     assert "B的设备" not in body
-    assert "合规检查功能上线后" in body
+    assert "还没有合规检查记录" in body  # the compliance tile before the first check
 
 
 def test_dashboard_without_community_shows_empty_state(client, db):

@@ -471,10 +471,9 @@ def document_context(report: Report, *, lang: str | None = None, pdf: bool = Fal
         add_findings_layer(plan, community, [(str(i), f) for i, f in enumerate(r8)], lang=lang)
         # weasyprint's SVG renderer reads fonts from SVG attributes, not the page CSS: name the CJK
         # font on the root element so the plan's Chinese text uses the same simplified-Chinese face.
+        # The SVG is the output of an autoescaped template, so marking it safe adds nothing unescaped.
         svg = render_to_string("sites/site_plan_svg.html", {"plan": plan})
-        plan_svg = mark_safe(
-            svg.replace("<svg ", f'<svg font-family="{PDF_FONT}" ', 1)
-        )  # escaped by the template
+        plan_svg = mark_safe(svg.replace("<svg ", f'<svg font-family="{PDF_FONT}" ', 1))
     return {
         "report": report,
         "community": community,
