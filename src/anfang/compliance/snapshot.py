@@ -191,6 +191,14 @@ def _shapes(texts: Sequence[str | None]) -> list[BaseGeometry | None]:
     return [None if g is None or e else g for g, e in zip(geoms.tolist(), empty.tolist(), strict=True)]
 
 
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """Heartbeat times in ``dt.UTC``: PostgreSQL hands back a ``ZoneInfo`` tzinfo whose offset lookups
+    made R-33.1's per-device arithmetic about twice as slow as on SQLite."""
+    if moment is None or moment.tzinfo is dt.UTC:
+        return moment
+    return moment.astimezone(dt.UTC) if moment.tzinfo is not None else moment
+
+
 def _text(field_name: str) -> Cast:
     """A JSON column as its text, so :func:`_shapes` parses it without a ``json.loads`` per row."""
     return Cast(field_name, output_field=TextField())
@@ -322,7 +330,7 @@ def _load(community: Community) -> SiteSnapshot:
             anpr=row[10],
             online=row[11],
             heartbeat_interval_s=row[12],
-            last_seen_at=row[13],
+            last_seen_at=_utc(row[13]),
             retention_days=row[14],
             accepted=row[0] in accepted,
             accepted_on=accepted.get(row[0]),
