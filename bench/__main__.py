@@ -2,7 +2,8 @@
 
 Without DATABASE_URL the run uses a new SQLite file (WAL, as in production on one box) in a temporary
 directory; with it (``scripts/with-postgres.sh python -m bench``) the given, empty PostgreSQL database.
-Sizes can be lowered for a quick try: ``BENCH_AUDIT_ROWS=1000 BENCH_DEVICES=500 python -m bench``.
+Sizes can be lowered for a quick try: ``BENCH_AUDIT_ROWS=1000 BENCH_DEVICES=500 python -m bench``;
+``--only compliance`` (repeatable: audit, devices, compliance) runs a subset.
 """
 
 from __future__ import annotations
