@@ -197,3 +197,28 @@ def test_navigation_and_community_detail_link_to_the_page() -> None:
     client = login("operator")
     body = client.get(reverse("sites:community_detail", args=[demo.DEMO1])).content.decode()
     assert page_url() in body
+
+
+def test_a_city_sized_list_of_passes_is_capped() -> None:
+    from anfang.compliance.models import RunFinding
+
+    run = record()
+    rows = [
+        RunFinding(
+            run=run,
+            rule="R-29",
+            article="第29条",
+            severity="violation",
+            status="pass",
+            key=f"R-29|device:X{i}",
+            object_refs=[{"type": "device", "code": f"X{i}", "name": ""}],
+            message_zh=f"X{i} 已验收合格。",
+            message_en=f"X{i} accepted.",
+        )
+        for i in range(300)
+    ]
+    RunFinding.objects.bulk_create(rows)
+    body = login("manager").get(page_url() + "?rule=R-29").content.decode()
+    assert body.count('class="cmp-finding status-pass"') == 200
+    assert "请用“对象”筛选查看" in body
+    assert "X299" in login("manager").get(page_url() + "?q=X299").content.decode()
