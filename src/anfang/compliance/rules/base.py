@@ -52,11 +52,14 @@ class Finding:
     message_zh: str
     message_en: str
     details: dict[str, Any] = field(default_factory=dict)
+    # Tells apart several findings of one rule about the same objects (R-7: one per subsystem).
+    aspect: str = ""
 
     @property
     def key(self) -> str:
-        """Identifies the same finding across runs (rule + objects), for the open/closed history."""
-        return self.rule + "|" + ",".join(f"{o.type}:{o.code}" for o in self.objects)
+        """Identifies the same finding across runs (rule, aspect, objects), for the open/closed history."""
+        objects = ",".join(f"{o.type}:{o.code}" for o in self.objects)
+        return f"{self.rule}|{self.aspect}|{objects}" if self.aspect else f"{self.rule}|{objects}"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -102,8 +105,11 @@ class Rule:
 
     # -- helpers for subclasses -----------------------------------------------------------------
 
-    def finding(self, status: str, objects: Iterable[ObjectRef], zh: str, en: str, **details: Any) -> Finding:
+    def finding(
+        self, status: str, objects: Iterable[ObjectRef], zh: str, en: str, *, aspect: str = "", **details: Any
+    ) -> Finding:
         return Finding(
+            aspect=aspect,
             rule=self.id,
             article=self.article,
             severity=self.severity,
@@ -114,14 +120,22 @@ class Rule:
             details=details,
         )
 
-    def passed(self, objects: Iterable[ObjectRef], zh: str, en: str, **details: Any) -> Finding:
-        return self.finding(StatusChoices.PASS, objects, zh, en, **details)
+    def passed(
+        self, objects: Iterable[ObjectRef], zh: str, en: str, *, aspect: str = "", **details: Any
+    ) -> Finding:
+        return self.finding(StatusChoices.PASS, objects, zh, en, aspect=aspect, **details)
 
-    def failed(self, objects: Iterable[ObjectRef], zh: str, en: str, **details: Any) -> Finding:
-        return self.finding(StatusChoices.FAIL, objects, zh, en, **details)
+    def failed(
+        self, objects: Iterable[ObjectRef], zh: str, en: str, *, aspect: str = "", **details: Any
+    ) -> Finding:
+        return self.finding(StatusChoices.FAIL, objects, zh, en, aspect=aspect, **details)
 
-    def not_evaluable(self, site: SiteSnapshot, zh: str, en: str, **details: Any) -> Finding:
-        return self.finding(StatusChoices.NOT_EVALUABLE, [ref(site.community)], zh, en, **details)
+    def not_evaluable(
+        self, site: SiteSnapshot, zh: str, en: str, *, aspect: str = "", **details: Any
+    ) -> Finding:
+        return self.finding(
+            StatusChoices.NOT_EVALUABLE, [ref(site.community)], zh, en, aspect=aspect, **details
+        )
 
 
 RULES: dict[str, Rule] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db.models import Choices
 from django.utils import translation
@@ -166,7 +167,7 @@ class _CameraViews:
 # ---------------------------------------------------------------------------------------------------
 
 
-def _team_details(site: SiteSnapshot, kind: str) -> list[dict[str, object]]:
+def _team_details(site: SiteSnapshot, kind: str) -> list[dict[str, Any]]:
     return [
         {
             "name": t.name,
@@ -201,7 +202,10 @@ class GuardTeam(Rule):
             return
         teams = [t for t in site.teams if t.kind == SecurityTeamKindChoices.GUARD_TEAM]
         staffed = [t for t in teams if t.members >= 1]
-        details = {"applicable": True, "teams": _team_details(site, SecurityTeamKindChoices.GUARD_TEAM)}
+        details: dict[str, Any] = {
+            "applicable": True,
+            "teams": _team_details(site, SecurityTeamKindChoices.GUARD_TEAM),
+        }
         if staffed:
             names_zh = _join_zh(f"“{t.name}”{t.members} 人" for t in staffed)
             names_en = _join_en(f"“{t.name}” ({t.members})" for t in staffed)
@@ -259,7 +263,7 @@ class CommunityPatrol(Rule):
             return
         teams = [t for t in site.teams if t.kind == SecurityTeamKindChoices.COMMUNITY_PATROL]
         staffed = [t for t in teams if t.members >= 1]
-        details = {
+        details: dict[str, Any] = {
             "applicable": True,
             "teams": _team_details(site, SecurityTeamKindChoices.COMMUNITY_PATROL),
             "police_station": bool(site.community.police_station_id),
@@ -322,6 +326,7 @@ class NineSubsystems(Rule):
                     [community],
                     f"{label_zh}：{len(in_service)} 台设备在用。",
                     f"{subsystem.value}: {len(in_service)} device(s) in service.",
+                    aspect=subsystem.value,
                     subsystem=subsystem.value,
                     in_service=len(in_service),
                 )
@@ -330,6 +335,7 @@ class NineSubsystems(Rule):
                     [community],
                     f"{label_zh}：已登记 {len(devices)} 台设备，但没有一台在用。",
                     f"{subsystem.value}: {len(devices)} device(s) registered, none in service.",
+                    aspect=subsystem.value,
                     subsystem=subsystem.value,
                     in_service=0,
                     registered=len(devices),
@@ -339,6 +345,7 @@ class NineSubsystems(Rule):
                     [community],
                     f"缺少{label_zh}。",
                     f"The {subsystem.value} subsystem is missing.",
+                    aspect=subsystem.value,
                     subsystem=subsystem.value,
                     in_service=0,
                     registered=0,
@@ -404,7 +411,7 @@ class Perimeter(Rule):
             )
             barrier_zh = _zh(BarrierTypeChoices(segment.barrier_type)) if segment.barrier_type else ""
             length = round(line.length, 2) if line is not None else 0.0
-            details: dict[str, object] = {
+            details: dict[str, Any] = {
                 "barrier_type": segment.barrier_type,
                 "length_m": length,
                 "detectors": _codes(active),
@@ -467,7 +474,7 @@ class Perimeter(Rule):
             }
             for g in ring.gaps
         ]
-        details: dict[str, object] = {
+        details: dict[str, Any] = {
             "gaps": gaps,
             "segments": len(site.segments),
             "length_m": ring.length_m,
@@ -579,7 +586,7 @@ class CameraCoverage(Rule):
             why_en = [f"{r['code']} {r['reason_en']}" for r in rejected]
             kind_zh = _zh(LocationKindChoices(place.kind))
             kind_en = place.kind.replace("_", " ")
-            details: dict[str, object] = {
+            details: dict[str, Any] = {
                 "cameras": [d.code for d in considered],
                 "counted": counted,
                 "rejected": rejected,
@@ -669,7 +676,7 @@ class PlateRecognition(Rule):
                 else:
                     why_zh.append(f"{camera.code} {problem[0]}")
                     why_en.append(f"{camera.code} {problem[1]}")
-            details: dict[str, object] = {
+            details: dict[str, Any] = {
                 "cameras": [d.code for d in considered],
                 "counted": counted,
                 "entrance": entrance.code,
@@ -701,6 +708,7 @@ class PlateRecognition(Rule):
             "车牌识别数据与公安监控平台联网（GA/T 1400）将随公安对接功能提供，目前无法评估。",
             "Networking plate records with the police platform (GA/T 1400) arrives with the police "
             "feature; it cannot be evaluated yet.",
+            aspect="police_networking",
             part="police_networking",
             lanes=len(lanes),
         )
@@ -765,7 +773,7 @@ class EntranceControl(Rule):
                 for d in [*devices, *views.seeing.get(entrance.id, [])]
                 if d.kind == DeviceKindChoices.CAMERA and d.in_service
             }
-            details: dict[str, object] = {
+            details: dict[str, Any] = {
                 "controls": _codes(controls),
                 "cameras": _codes(cameras.values()),
             }
@@ -834,7 +842,7 @@ class EntranceGates(Rule):
             gates = [d for d in devices if d.kind in GATE_KINDS and d.subsystem == SubsystemChoices.PHYSICAL]
             barriers = [d for d in devices if d.kind == DeviceKindChoices.BARRIER_ARM]
             role_zh = _zh(EntranceRoleChoices(entrance.entrance_role))
-            details: dict[str, object] = {"gates": _codes(gates), "barrier_arms": _codes(barriers)}
+            details: dict[str, Any] = {"gates": _codes(gates), "barrier_arms": _codes(barriers)}
             zh: list[str] = []
             en: list[str] = []
             if not gates:
@@ -910,7 +918,7 @@ class UnitEntrance(Rule):
                     why_en.append(f"door station {station.code} is offline (last seen {seen})")
                 else:
                     online.append(station)
-            details: dict[str, object] = {
+            details: dict[str, Any] = {
                 "doors": _codes(doors),
                 "door_stations": _codes(stations),
                 "online_door_stations": _codes(online),
@@ -961,7 +969,7 @@ class HouseholdDoors(Rule):
 
     def check(self, site: SiteSnapshot, ctx: CheckContext) -> Iterable[Finding]:
         for building in _sort_places(site.places_by_kind.get(LocationKindChoices.BUILDING, [])):
-            details: dict[str, object] = {
+            details: dict[str, Any] = {
                 "household_doors_standard": building.household_doors_standard,
                 "lock_grade": building.lock_grade,
             }
@@ -1021,7 +1029,7 @@ class DutyRoom(Rule):
         for room in rooms:
             problems_zh: list[str] = []
             problems_en: list[str] = []
-            details: dict[str, object] = {"area_m2": room.area_m2}
+            details: dict[str, Any] = {"area_m2": room.area_m2}
             if room.area_m2 is None or room.area_m2 < DUTY_ROOM_MIN_AREA_M2:
                 problems_zh.append(f"面积 {room.area_m2 or 0:g} 平方米，小于 20 平方米")
                 problems_en.append(f"area {room.area_m2 or 0:g} m² is below 20 m²")

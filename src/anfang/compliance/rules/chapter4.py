@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.utils import timezone
 
@@ -105,7 +106,7 @@ class RunsAroundTheClock(Rule):
     def _check_device(self, device: Equipment, now: dt.datetime, tz: dt.tzinfo | None = None) -> Finding:
         interval = device.heartbeat_interval_s or 0
         allowed = HEARTBEAT_GRACE_INTERVALS * interval
-        base = {"heartbeat_interval_s": interval, "allowed_silence_s": allowed}
+        base: dict[str, Any] = {"heartbeat_interval_s": interval, "allowed_silence_s": allowed}
         if device.last_seen_at is None:
             return self.failed(
                 [ref(device)],
@@ -118,7 +119,7 @@ class RunsAroundTheClock(Rule):
             )
         silence = (now - device.last_seen_at).total_seconds()
         seen = device.last_seen_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-        details = {"last_seen_at": seen, "silence_s": max(0, int(silence)), **base}
+        details: dict[str, Any] = {"last_seen_at": seen, "silence_s": max(0, int(silence)), **base}
         heard = local_time(device.last_seen_at, tz)
         if silence > allowed:
             return self.failed(
@@ -157,7 +158,7 @@ class RetentionFloors(Rule):
         community = site.community
         video = community.video_retention_days
         vehicle = community.vehicle_retention_days
-        settings = {
+        settings: dict[str, Any] = {
             "video_retention_days": video,
             "vehicle_retention_days": vehicle,
             "video_floor_days": VIDEO_RETENTION_FLOOR_DAYS,
@@ -196,10 +197,11 @@ class RetentionFloors(Rule):
                 site,
                 "没有在用的录像机（存储设备），无法核验录像实际保存天数。",
                 "No recorder (NVR) is in service, so the days of video actually kept cannot be verified.",
+                aspect="recorders",
                 required_days=required,
             )
         for rec in recorders:
-            details = {"retention_days": rec.retention_days, "required_days": required}
+            details: dict[str, Any] = {"retention_days": rec.retention_days, "required_days": required}
             if rec.retention_days is None:
                 yield self.failed(
                     [ref(rec)],
