@@ -27,7 +27,11 @@ from anfang.compliance.rules import Finding, ObjectRef
 from anfang.compliance.rules.base import rule_sort_key
 from anfang.core import audit
 from anfang.core.tenancy import Perm, communities_for, has_perm
+from anfang.devices.models import Device
 from anfang.sites.models import Community
+
+PASSES_LISTED = 200  # per rule; the rest are found with the object filter
+PLAN_DEVICE_LIMIT = 2000
 
 
 @dataclass
@@ -102,23 +106,33 @@ def community_report(request: HttpRequest, code: str) -> HttpResponse:
     findings = _page_findings(run, lang)
     params = {key: request.GET.get(key, "").strip()[:100] for key in ("status", "severity", "rule", "q")}
     shown = [f for f in findings if _matches(f, params)]
-    urls = reports.object_urls(community, [o for f in shown for o in f.objects])
-    for f in shown:
-        f.links = [(o, urls.get((o.type, o.code), "")) for o in f.objects]
-
-    plan = build_site_plan(community)
-    on_plan = reports.add_findings_layer(
-        plan, community, [(str(f.pk), f) for f in shown], lang=lang, urls=urls
-    )
-    for f in shown:
-        f.on_plan = str(f.pk) in on_plan
-
-    all_sections = reports.sections(findings, lang=lang)
     shown_sections = []
     for sec in reports.sections(shown, lang=lang):
         sec.rules = [r for r in sec.rules if r.findings]  # a filter hides rules with nothing left
         if sec.rules:
             shown_sections.append(sec)
+    # Only the rows the page lists get links (a city-scale run has tens of thousands of passes).
+    listed: list[PageFinding] = [
+        f  # type: ignore[misc]
+        for sec in shown_sections
+        for r in sec.rules
+        for f in [*(x for x in r.findings if x.status != StatusChoices.PASS), *r.passes[:PASSES_LISTED]]
+    ]
+    urls = reports.object_urls(community, [o for f in listed for o in f.objects])
+    for f in listed:
+        f.links = [(o, urls.get((o.type, o.code), "")) for o in f.objects]
+
+    # Beyond a few thousand devices the plan would drown the findings: draw places, perimeter and
+    # the failing objects only.
+    many_devices = Device.objects.filter(community=community).count() > PLAN_DEVICE_LIMIT
+    plan = build_site_plan(community, devices=[]) if many_devices else build_site_plan(community)
+    on_plan = reports.add_findings_layer(
+        plan, community, [(str(f.pk), f) for f in listed], lang=lang, urls=urls
+    )
+    for f in listed:
+        f.on_plan = str(f.pk) in on_plan
+
+    all_sections = reports.sections(findings, lang=lang)
     summary = run.summary or {}
     context.update(
         {
@@ -126,6 +140,7 @@ def community_report(request: HttpRequest, code: str) -> HttpResponse:
             "score_rows": all_sections,
             "article_sections": shown_sections,
             "plan": plan,
+            "plan_without_devices": many_devices,
             "params": params,
             "filtered": any(params.values()),
             "shown_count": len(shown),
