@@ -170,3 +170,12 @@ def test_pdf_renders_with_the_cjk_font_embedded(tenancy: Tenancy, tmp_path: Path
     fonts = subprocess.run(["pdffonts", str(target)], capture_output=True, text=True, check=True).stdout
     assert "Noto-Sans-CJK-SC" in fonts  # so Chinese prints on any machine
     assert "CJK-JP" not in fonts  # simplified Chinese glyphs everywhere, page headers included
+
+
+def test_condensed_row_names_the_first_objects_and_counts_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reports, "CONDENSED_NAMED", 5)
+    many = [finding("R-29", "第29条", "pass", ObjectRef("device", f"D{i}")) for i in range(12)]
+    rule = next(r for s in reports.sections(many) for r in s.rules if r.rule == "R-29")
+    assert rule.condensed_labels == ["D0", "D1", "D2", "D3", "D4", "……另有 7 项"]
+    english = next(r for s in reports.sections(many, lang="en") for r in s.rules if r.rule == "R-29")
+    assert english.condensed_labels[-1] == "… and 7 more"

@@ -222,3 +222,15 @@ def test_a_city_sized_list_of_passes_is_capped() -> None:
     assert body.count('class="cmp-finding status-pass"') == 200
     assert "请用“对象”筛选查看" in body
     assert "X299" in login("manager").get(page_url() + "?q=X299").content.decode()
+
+
+def test_plan_of_a_community_with_many_devices_keeps_only_the_failing_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from anfang.compliance import views
+
+    monkeypatch.setattr(views, "PLAN_DEVICE_LIMIT", 10)
+    record()
+    body = login("manager").get(page_url()).content.decode()
+    assert "平面图只标出不符合项的设备" in body
+    assert 'data-layer="findings"' in body and "uncovered" in body

@@ -34,6 +34,7 @@ from anfang.sites.models import Community
 STATUS_ORDER: dict[str, int] = {StatusChoices.FAIL: 0, StatusChoices.NOT_EVALUABLE: 1, StatusChoices.PASS: 2}
 HIGHLIGHT = "#e03131"
 PRINTED_PASSES = 8
+CONDENSED_NAMED = 300  # a city-scale rule names its first 300 passing objects, then counts the rest
 PDF_FONT = "Noto Sans CJK SC"
 
 # weasyprint logs every layout step at INFO; a report run is not the place for that.
@@ -140,9 +141,13 @@ class RuleSection:
     def condensed_labels(self) -> list[str]:
         """What the condensed row names: object codes, or the message when the object is the community."""
         labels: list[str] = []
-        for f in self.condensed_passes:
+        passes = self.condensed_passes
+        for f in passes[:CONDENSED_NAMED]:
             codes = [o.code for o in f.objects if o.type != "community"]
             labels.append("、".join(codes) if codes else (f.message_zh if self.zh else f.message_en))
+        if len(passes) > CONDENSED_NAMED:
+            more = len(passes) - CONDENSED_NAMED
+            labels.append(f"……另有 {more} 项" if self.zh else f"… and {more} more")
         return labels
 
     @property
