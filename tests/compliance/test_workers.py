@@ -85,8 +85,8 @@ def test_a_failing_community_does_not_stop_the_others(tenancy: Any, monkeypatch:
     assert sorted(job.tick(at(11, 3))) == ["a", "b"]  # but the next day
 
 
-def test_scheduler_runs_the_compliance_check_first_and_survives_a_failing_job(tenancy: Any) -> None:
-    assert JOBS[0] == "anfang.compliance.workers:DailyComplianceCheck"
+def test_scheduler_runs_the_compliance_check_and_survives_a_failing_job(tenancy: Any) -> None:
+    assert "anfang.compliance.workers:DailyComplianceCheck" in JOBS
     calls: list[str] = []
 
     class Broken:
@@ -103,7 +103,7 @@ def test_scheduler_runs_the_compliance_check_first_and_survives_a_failing_job(te
     assert calls == ["broken", "ok"]
 
     default = Scheduler()
-    assert isinstance(default.jobs[0], DailyComplianceCheck)
+    assert any(isinstance(job, DailyComplianceCheck) for job in default.jobs)
     default.tick(at(10, 3))
     default.tick(at(10, 4))
     assert len(scheduled_runs(tenancy.a)) == 1

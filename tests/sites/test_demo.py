@@ -234,3 +234,23 @@ def test_demo2_has_its_own_guard_team_and_recorder_retention():
         "unit_entrance_without_camera",
         "faulty_device",
     }
+
+
+def test_demo_heartbeats_keep_only_demo_devices_alive(db):
+    """The scheduler's stand-in for the demo's (non-existent) devices: R-33.1 shows live devices in the
+    demo, while devices of real communities are never touched."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.support import factories
+
+    other = factories.in_service_device(factories.community(), heartbeat_interval_s=60)
+    later = timezone.now() + dt.timedelta(hours=3)
+    touched = demo.DemoHeartbeats().tick(later)
+    assert touched > 100
+    assert not Device.objects.get(code="DS-B01-U1").is_offline(later)
+    other.refresh_from_db()
+    assert other.last_seen_at is None
+    faulty = Device.objects.get(code=demo.DEMO_GAPS["faulty_device"])
+    assert faulty.last_seen_at != later

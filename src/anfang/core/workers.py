@@ -2,7 +2,7 @@
 
 A job is any object with ``tick(now=None)`` doing one bounded, idempotent unit of work (it decides
 itself whether anything is due, with its cursor in the database). Jobs are registered by dotted path
-in :data:`JOBS`, in the order they run; the daily compliance check comes first.
+in :data:`JOBS`, in the order they run.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 # "module:Class" of each periodic job, instantiated without arguments, run in this order every tick.
 JOBS: list[str] = [
+    "anfang.sites.demo:DemoHeartbeats",  # demo communities only; before the check that reads them
     "anfang.compliance.workers:DailyComplianceCheck",
 ]
 

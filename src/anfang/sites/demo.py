@@ -140,6 +140,7 @@ MAKERS = {
     "honeywell": _Maker("honeywell", "霍尼韦尔", "US", "00:40:84", 4025),
     "chean": _Maker("chean", "车安科技", "CN", "00:24:6A", None),
     "santak": _Maker("santak", "山特", "CN", "00:20:85", 161),
+    "wangli": _Maker("wangli", "王力安防", "CN", "00:00:00", None),
 }
 
 
@@ -195,6 +196,9 @@ MODELS: dict[str, _ModelSpec] = {
         "chean", "CA-SSM-12", "不锈钢电动伸缩门", "physical", "retractable_gate", cert="test"
     ),
     "metal_gate": _ModelSpec("chean", "CA-TJM-06", "钢质防护大门", "physical", "metal_gate", cert="test"),
+    "unit_door": _ModelSpec(
+        "wangli", "WL-FDM-JJ", "甲级防盗安全门（单元门）", "physical", "anti_theft_door", cert="test"
+    ),
     # perimeter (第8条)
     "beam": _ModelSpec(
         "aleph", "ABT-100", "四光束主动红外对射探测器", "perimeter", "infrared_beam", cert="expired"
@@ -360,7 +364,12 @@ def _device(
     host = site.hosts.get(subnet, 10) + 1
     site.hosts[subnet] = host
     installed_on = site.today - dt.timedelta(days=230)
-    networked = online and spec.kind not in ("patrol_checkpoint", "retractable_gate", "metal_gate")
+    networked = online and spec.kind not in (
+        "patrol_checkpoint",
+        "retractable_gate",
+        "metal_gate",
+        "anti_theft_door",
+    )
     base = 1 if site.community.code == DEMO1 else 2
     device = Device(
         community=site.community,
@@ -962,6 +971,16 @@ def _demo1_devices(site: _Site) -> None:
                 location=f"{u_code}-E",
                 purpose="楼寓可视对讲",
             )
+            # 第13条: a national-standard anti-theft door at every unit entrance.
+            d(
+                site,
+                f"DOOR-{u_code}",
+                f"{number}号楼{u}单元防盗安全门",
+                "unit_door",
+                at=(x0 + 20 * (u - 1) + 11, y0),
+                location=f"{u_code}-E",
+                purpose="单元出入口实体防护",
+            )
     d(site, "IC-SRV", "楼寓对讲管理机", "intercom_srv", at=(173, 25), location="DUTY", purpose="对讲联网管理")
 
     # ---- resident alarm ----
@@ -1167,6 +1186,15 @@ def _build_demo2(
             location=f"{b}-E",
             purpose="楼寓可视对讲",
         )
+        d(
+            site,
+            f"HB-DOOR-{b}",
+            f"{number}号楼单元防盗安全门",
+            "unit_door",
+            at=(at[0] + 1, at[1]),
+            location=f"{b}-E",
+            purpose="单元出入口实体防护",
+        )
     d(
         site,
         "HB-NVR-1",
@@ -1327,3 +1355,19 @@ def build_demo(*, force: bool = False, password: str | None = None) -> DemoResul
         demo2 = _build_demo2(station2, company2, models)
         _ensure_users(password, force=force)
     return DemoResult(created=True, communities=[demo1, demo2], logins=demo_logins(), password=password)
+
+
+class DemoHeartbeats:
+    """A periodic job (scheduler worker) standing in for the demo's devices, which do not exist: it
+    marks the demo communities' networked, in-service devices as heard from, so the demo shows
+    R-33.1 (第33条第(1)项) as a community with live devices would. Real communities are untouched."""
+
+    def tick(self, now: dt.datetime | None = None) -> int:
+        from anfang.devices.models import Device
+
+        return Device.objects.filter(
+            community__code__in=(DEMO1, DEMO2),
+            status=DeviceStatusChoices.IN_SERVICE,
+            online=True,
+            heartbeat_interval_s__isnull=False,
+        ).update(last_seen_at=now or timezone.now())
