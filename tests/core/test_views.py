@@ -309,3 +309,11 @@ def test_the_language_switch_sticks(client, tenancy):
     assert client.get("/")["Content-Language"] == "en"
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "zh-hans"
+
+
+def test_police_navigation_links_the_compliance_ranking(client, tenancy):
+    client.force_login(tenancy.police_a)
+    body = client.get("/").content.decode()
+    assert reverse("compliance:police_ranking") in body
+    client.force_login(tenancy.operator_a)
+    assert reverse("compliance:police_ranking") not in client.get("/").content.decode()

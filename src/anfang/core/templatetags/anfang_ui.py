@@ -72,9 +72,18 @@ def build_nav(path: str, roles: Iterable[str], community: Any) -> list[NavSectio
             ]
         section(str(community.name), entries)
     if is_police:
-        section(_("监督"), [(_("辖区小区"), _url("sites:community_list"))])
+        section(
+            _("监督"),
+            [
+                (_("辖区小区"), _url("sites:community_list")),
+                (_("合规排名"), _url("compliance:police_ranking")),
+            ],
+        )
     else:
-        section(_("小区"), [(_("全部小区"), _url("sites:community_list"))])
+        entries = [(_("全部小区"), _url("sites:community_list"))]
+        if is_admin:
+            entries.append((_("合规排名"), _url("compliance:police_ranking")))
+        section(_("小区"), entries)
     if is_editor or is_police:
         section(
             _("设备目录"),
