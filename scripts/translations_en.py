@@ -997,6 +997,11 @@ TRANSLATIONS: dict[str, Translation] = {
     "编号或名称": "Code or name",
     "显示 %(shown)s / %(total)s 项检查结果。": "Showing %(shown)s of %(total)s check results.",
     "%(n)s 项符合": ("%(n)s compliant", "%(n)s compliant"),
+    "另有 %(n)s 项符合，请用“对象”筛选查看。": (
+        "%(n)s more compliant; filter by “Object” to see it.",
+        "%(n)s more compliant; filter by “Object” to see them.",
+    ),
+    "设备数量较多，平面图只标出不符合项的设备。": "With this many devices, the plan shows only the non-compliant ones.",
     "没有符合筛选条件的检查结果": "No check results match the filters",
     "清除筛选": "Clear filters",
     "不符合项（含未覆盖的周界段落）": "Non-compliant items (incl. uncovered perimeter stretches)",
