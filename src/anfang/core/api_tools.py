@@ -395,11 +395,14 @@ def register_reference_crud(
         delete_instance(get_or_404(model._default_manager.all(), code=code))
         return 204, None
 
-    list_items.__annotations__ = {"request": HttpRequest, "paging": Query[Paging], "filters": Query[filters]}  # type: ignore[valid-type,misc]
-    create_item.__annotations__ = {"request": HttpRequest, "payload": schema_in}
-    get_item.__annotations__ = {"request": HttpRequest, "code": str}
-    update_item.__annotations__ = {"request": HttpRequest, "code": str, "payload": schema_patch}
-    delete_item.__annotations__ = {"request": HttpRequest, "code": str}
+    _set_signature(
+        list_items,
+        {"request": HttpRequest, "paging": Query[Paging], "filters": Query[filters]},  # type: ignore[valid-type,misc]
+    )
+    _set_signature(create_item, {"request": HttpRequest, "payload": schema_in})
+    _set_signature(get_item, {"request": HttpRequest, "code": str})
+    _set_signature(update_item, {"request": HttpRequest, "code": str, "payload": schema_patch})
+    _set_signature(delete_item, {"request": HttpRequest, "code": str})
 
     router.get(path, response=schema_page, tags=tags, operation_id=f"list_{plural}")(list_items)
     router.post(path, response={201: schema_out}, tags=tags, operation_id=f"create_{singular}")(create_item)
@@ -410,3 +413,104 @@ def register_reference_crud(
     router.delete(f"{path}/{{code}}", response={204: None}, tags=tags, operation_id=f"delete_{singular}")(
         delete_item
     )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Records of one community (locations, perimeter segments, security teams)
+# ---------------------------------------------------------------------------------------------------
+
+
+def register_community_crud(
+    router: Any,
+    *,
+    path: str,
+    model: type[models.Model],
+    schema_in: type[Schema],
+    schema_patch: type[Schema],
+    schema_out: type[Schema],
+    schema_page: type[Schema],
+    tags: list[str],
+    singular: str,
+    plural: str,
+    key: str = "code",
+    filterset: type[django_filters.FilterSet] | None = None,
+    filters: type[Schema] | None = None,
+    ordering: tuple[str, ...] = ("code",),
+    related: tuple[str, ...] = ("community",),
+    refs: Callable[[Any], Mapping[str, Callable[[Any], Any]]] | None = None,
+) -> None:
+    """List/create/get/update/delete under ``/communities/{community}/<path>``: read by whoever sees
+    the community (another community's records are 404), written with ``Perm.CHANGE_REGISTRY``.
+    ``key`` is ``code`` (str) or ``pk`` (int); ``refs(community)`` resolves codes to related rows."""
+    from ninja import Query
+
+    base = f"/communities/{{community}}/{path}"
+    item = f"{base}/{{{key}}}"
+
+    def scoped(request: HttpRequest, site: Any) -> QuerySet[Any]:
+        manager: Any = model._default_manager
+        return manager.for_user(request_user(request)).filter(community=site).select_related(*related)
+
+    def resolvers(site: Any) -> Mapping[str, Callable[[Any], Any]] | None:
+        return refs(site) if refs is not None else None
+
+    def list_items(request: HttpRequest, community: str, paging: Any, **_filters: Any) -> dict[str, Any]:
+        site = community_or_404(request_user(request), community)
+        qs = scoped(request, site)
+        if filterset is not None:
+            qs = apply_filters(filterset, request, qs)
+        return paginate(qs.order_by(*ordering), paging)
+
+    def create_item(request: HttpRequest, community: str, payload: Any) -> tuple[int, models.Model]:
+        site = community_or_404(request_user(request), community, Perm.CHANGE_REGISTRY)
+        obj = model(community=site)
+        assign(obj, payload.model_dump(), resolvers(site))
+        return 201, save_instance(obj)
+
+    def get_item(request: HttpRequest, community: str, **lookup: Any) -> models.Model:
+        site = community_or_404(request_user(request), community)
+        return get_or_404(scoped(request, site), **lookup)
+
+    def update_item(request: HttpRequest, community: str, payload: Any, **lookup: Any) -> models.Model:
+        user = request_user(request)
+        site = community_or_404(user, community)
+        obj = get_or_404(scoped(request, site), **lookup)
+        require_change(user, site)
+        assign(obj, payload.model_dump(exclude_unset=True), resolvers(site))
+        return save_instance(obj)
+
+    def delete_item(request: HttpRequest, community: str, **lookup: Any) -> tuple[int, None]:
+        user = request_user(request)
+        site = community_or_404(user, community)
+        obj = get_or_404(scoped(request, site), **lookup)
+        require_change(user, site)
+        delete_instance(obj)
+        return 204, None
+
+    key_type = int if key == "pk" else str
+    list_annotations: dict[str, Any] = {"request": HttpRequest, "community": str, "paging": Query[Paging]}
+    if filters is not None:
+        list_annotations["filters"] = Query[filters]  # type: ignore[valid-type,misc]
+    _set_signature(list_items, list_annotations)
+    _set_signature(create_item, {"request": HttpRequest, "community": str, "payload": schema_in})
+    for fn, extra in ((get_item, {}), (update_item, {"payload": schema_patch}), (delete_item, {})):
+        _set_signature(fn, {"request": HttpRequest, "community": str, key: key_type, **extra})
+
+    router.get(base, response=schema_page, tags=tags, operation_id=f"list_{plural}")(list_items)
+    router.post(base, response={201: schema_out}, tags=tags, operation_id=f"create_{singular}")(create_item)
+    router.get(item, response=schema_out, tags=tags, operation_id=f"get_{singular}")(get_item)
+    router.patch(item, response=schema_out, tags=tags, operation_id=f"update_{singular}")(update_item)
+    router.delete(item, response={204: None}, tags=tags, operation_id=f"delete_{singular}")(delete_item)
+
+
+def _set_signature(fn: Callable[..., Any], params: dict[str, Any]) -> None:
+    """Give a generated endpoint the explicit parameters ninja reads (names, types, order)."""
+    import inspect
+
+    fn.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation)
+            for name, annotation in params.items()
+        ]
+    )
+    fn.__annotations__ = dict(params)

@@ -14,11 +14,11 @@ from anfang.core.api_tools import (
     Paging,
     apply_filters,
     assign,
-    community_or_404,
     delete_instance,
     filter_schema,
     get_or_404,
     paginate,
+    register_community_crud,
     register_reference_crud,
     registry_auth,
     request_user,
@@ -27,7 +27,6 @@ from anfang.core.api_tools import (
     resolve_ref,
     save_instance,
 )
-from anfang.core.tenancy import Perm
 from anfang.sites.filters import (
     CommunityFilterSet,
     LocationFilterSet,
@@ -193,10 +192,8 @@ def delete_community(request: HttpRequest, code: str) -> tuple[int, None]:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Locations of a community (第8–15条)
+# Records of a community: locations (第8–15条), perimeter segments (第8条), security teams (第5、6条)
 # ---------------------------------------------------------------------------------------------------
-
-LOCATIONS = ["locations"]
 
 
 def _location_refs(community: Community) -> dict[str, Any]:
@@ -207,248 +204,48 @@ def _location_refs(community: Community) -> dict[str, Any]:
     }
 
 
-def _locations(request: HttpRequest, community: Community) -> Any:
-    return (
-        Location.objects.for_user(request_user(request))
-        .filter(community=community)
-        .select_related("community", "parent", "linked_to")
-    )
-
-
-@router.get(
-    "/communities/{community}/locations",
-    response=LocationPage,
-    tags=LOCATIONS,
-    operation_id="list_locations",
+register_community_crud(
+    router,
+    path="locations",
+    model=Location,
+    schema_in=LocationIn,
+    schema_patch=LocationPatch,
+    schema_out=LocationOut,
+    schema_page=LocationPage,
+    tags=["locations"],
+    singular="location",
+    plural="locations",
+    filterset=LocationFilterSet,
+    filters=LocationFilters,
+    related=("community", "parent", "linked_to"),
+    refs=_location_refs,
 )
-def list_locations(
-    request: HttpRequest, community: str, paging: Query[Paging], filters: Query[LocationFilters]
-) -> dict[str, Any]:
-    site = community_or_404(request_user(request), community)
-    qs = apply_filters(LocationFilterSet, request, _locations(request, site))
-    return paginate(qs.order_by("code"), paging)
-
-
-@router.post(
-    "/communities/{community}/locations",
-    response={201: LocationOut},
-    tags=LOCATIONS,
-    operation_id="create_location",
+register_community_crud(
+    router,
+    path="perimeter-segments",
+    model=PerimeterSegment,
+    schema_in=PerimeterSegmentIn,
+    schema_patch=PerimeterSegmentPatch,
+    schema_out=PerimeterSegmentOut,
+    schema_page=PerimeterSegmentPage,
+    tags=["perimeter segments"],
+    singular="perimeter_segment",
+    plural="perimeter_segments",
+    filterset=PerimeterSegmentFilterSet,
+    filters=PerimeterSegmentFilters,
 )
-def create_location(request: HttpRequest, community: str, payload: LocationIn) -> tuple[int, Location]:
-    site = community_or_404(request_user(request), community, Perm.CHANGE_REGISTRY)
-    location = Location(community=site)
-    assign(location, payload.model_dump(), _location_refs(site))
-    return 201, save_instance(location)
-
-
-@router.get(
-    "/communities/{community}/locations/{code}",
-    response=LocationOut,
-    tags=LOCATIONS,
-    operation_id="get_location",
+# Security teams have no code: keyed by id.
+register_community_crud(
+    router,
+    path="security-teams",
+    model=SecurityTeam,
+    schema_in=SecurityTeamIn,
+    schema_patch=SecurityTeamPatch,
+    schema_out=SecurityTeamOut,
+    schema_page=SecurityTeamPage,
+    tags=["security teams"],
+    singular="security_team",
+    plural="security_teams",
+    key="pk",
+    ordering=("kind", "name", "pk"),
 )
-def get_location(request: HttpRequest, community: str, code: str) -> Location:
-    site = community_or_404(request_user(request), community)
-    return get_or_404(_locations(request, site), code=code)
-
-
-@router.patch(
-    "/communities/{community}/locations/{code}",
-    response=LocationOut,
-    tags=LOCATIONS,
-    operation_id="update_location",
-)
-def update_location(request: HttpRequest, community: str, code: str, payload: LocationPatch) -> Location:
-    user = request_user(request)
-    site = community_or_404(user, community)
-    location = get_or_404(_locations(request, site), code=code)
-    require_change(user, site)
-    assign(location, payload.model_dump(exclude_unset=True), _location_refs(site))
-    return save_instance(location)
-
-
-@router.delete(
-    "/communities/{community}/locations/{code}",
-    response={204: None},
-    tags=LOCATIONS,
-    operation_id="delete_location",
-)
-def delete_location(request: HttpRequest, community: str, code: str) -> tuple[int, None]:
-    user = request_user(request)
-    site = community_or_404(user, community)
-    location = get_or_404(_locations(request, site), code=code)
-    require_change(user, site)
-    delete_instance(location)
-    return 204, None
-
-
-# ---------------------------------------------------------------------------------------------------
-# Perimeter segments (第8条)
-# ---------------------------------------------------------------------------------------------------
-
-PERIMETER = ["perimeter segments"]
-
-
-def _segments(request: HttpRequest, community: Community) -> Any:
-    return (
-        PerimeterSegment.objects.for_user(request_user(request))
-        .filter(community=community)
-        .select_related("community")
-    )
-
-
-@router.get(
-    "/communities/{community}/perimeter-segments",
-    response=PerimeterSegmentPage,
-    tags=PERIMETER,
-    operation_id="list_perimeter_segments",
-)
-def list_perimeter_segments(
-    request: HttpRequest, community: str, paging: Query[Paging], filters: Query[PerimeterSegmentFilters]
-) -> dict[str, Any]:
-    site = community_or_404(request_user(request), community)
-    qs = apply_filters(PerimeterSegmentFilterSet, request, _segments(request, site))
-    return paginate(qs.order_by("code"), paging)
-
-
-@router.post(
-    "/communities/{community}/perimeter-segments",
-    response={201: PerimeterSegmentOut},
-    tags=PERIMETER,
-    operation_id="create_perimeter_segment",
-)
-def create_perimeter_segment(
-    request: HttpRequest, community: str, payload: PerimeterSegmentIn
-) -> tuple[int, PerimeterSegment]:
-    site = community_or_404(request_user(request), community, Perm.CHANGE_REGISTRY)
-    segment = PerimeterSegment(community=site)
-    assign(segment, payload.model_dump())
-    return 201, save_instance(segment)
-
-
-@router.get(
-    "/communities/{community}/perimeter-segments/{code}",
-    response=PerimeterSegmentOut,
-    tags=PERIMETER,
-    operation_id="get_perimeter_segment",
-)
-def get_perimeter_segment(request: HttpRequest, community: str, code: str) -> PerimeterSegment:
-    site = community_or_404(request_user(request), community)
-    return get_or_404(_segments(request, site), code=code)
-
-
-@router.patch(
-    "/communities/{community}/perimeter-segments/{code}",
-    response=PerimeterSegmentOut,
-    tags=PERIMETER,
-    operation_id="update_perimeter_segment",
-)
-def update_perimeter_segment(
-    request: HttpRequest, community: str, code: str, payload: PerimeterSegmentPatch
-) -> PerimeterSegment:
-    user = request_user(request)
-    site = community_or_404(user, community)
-    segment = get_or_404(_segments(request, site), code=code)
-    require_change(user, site)
-    assign(segment, payload.model_dump(exclude_unset=True))
-    return save_instance(segment)
-
-
-@router.delete(
-    "/communities/{community}/perimeter-segments/{code}",
-    response={204: None},
-    tags=PERIMETER,
-    operation_id="delete_perimeter_segment",
-)
-def delete_perimeter_segment(request: HttpRequest, community: str, code: str) -> tuple[int, None]:
-    user = request_user(request)
-    site = community_or_404(user, community)
-    segment = get_or_404(_segments(request, site), code=code)
-    require_change(user, site)
-    delete_instance(segment)
-    return 204, None
-
-
-# ---------------------------------------------------------------------------------------------------
-# Security teams (R-5 第5条 guard team, R-6 第6条 community patrol team); no code: keyed by id
-# ---------------------------------------------------------------------------------------------------
-
-TEAMS = ["security teams"]
-
-
-def _teams(request: HttpRequest, community: Community) -> Any:
-    return (
-        SecurityTeam.objects.for_user(request_user(request))
-        .filter(community=community)
-        .select_related("community")
-    )
-
-
-@router.get(
-    "/communities/{community}/security-teams",
-    response=SecurityTeamPage,
-    tags=TEAMS,
-    operation_id="list_security_teams",
-)
-def list_security_teams(request: HttpRequest, community: str, paging: Query[Paging]) -> dict[str, Any]:
-    site = community_or_404(request_user(request), community)
-    return paginate(_teams(request, site).order_by("kind", "name", "pk"), paging)
-
-
-@router.post(
-    "/communities/{community}/security-teams",
-    response={201: SecurityTeamOut},
-    tags=TEAMS,
-    operation_id="create_security_team",
-)
-def create_security_team(
-    request: HttpRequest, community: str, payload: SecurityTeamIn
-) -> tuple[int, SecurityTeam]:
-    site = community_or_404(request_user(request), community, Perm.CHANGE_REGISTRY)
-    team = SecurityTeam(community=site)
-    assign(team, payload.model_dump())
-    return 201, save_instance(team)
-
-
-@router.get(
-    "/communities/{community}/security-teams/{team_id}",
-    response=SecurityTeamOut,
-    tags=TEAMS,
-    operation_id="get_security_team",
-)
-def get_security_team(request: HttpRequest, community: str, team_id: int) -> SecurityTeam:
-    site = community_or_404(request_user(request), community)
-    return get_or_404(_teams(request, site), pk=team_id)
-
-
-@router.patch(
-    "/communities/{community}/security-teams/{team_id}",
-    response=SecurityTeamOut,
-    tags=TEAMS,
-    operation_id="update_security_team",
-)
-def update_security_team(
-    request: HttpRequest, community: str, team_id: int, payload: SecurityTeamPatch
-) -> SecurityTeam:
-    user = request_user(request)
-    site = community_or_404(user, community)
-    team = get_or_404(_teams(request, site), pk=team_id)
-    require_change(user, site)
-    assign(team, payload.model_dump(exclude_unset=True))
-    return save_instance(team)
-
-
-@router.delete(
-    "/communities/{community}/security-teams/{team_id}",
-    response={204: None},
-    tags=TEAMS,
-    operation_id="delete_security_team",
-)
-def delete_security_team(request: HttpRequest, community: str, team_id: int) -> tuple[int, None]:
-    user = request_user(request)
-    site = community_or_404(user, community)
-    team = get_or_404(_teams(request, site), pk=team_id)
-    require_change(user, site)
-    delete_instance(team)
-    return 204, None
