@@ -46,3 +46,18 @@ def tenancy(db: Any) -> Tenancy:
 def _fast_passwords(settings: Any) -> None:
     """PBKDF2 with 1 M iterations costs ~0.7 s a user; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def demo_built(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The demo communities (``anfang seed-demo``), built once for the module that asks for them."""
+    from anfang.core import audit
+    from anfang.sites.demo import build_demo
+    from tests.support.db import built_once
+
+    def build() -> Any:
+        with audit.actor(system="seed-demo"):
+            return build_demo()
+
+    with built_once(django_db_blocker, build) as result:
+        yield result

@@ -16,13 +16,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import transaction
 
 from anfang.compliance.rules import RULES, CheckContext, Finding
 from anfang.compliance.snapshot import load
 from anfang.devices.models import Device, DeviceModel
 from anfang.sites.models import Community, Location, PerimeterSegment, SecurityTeam
 from tests.support import factories
+from tests.support.db import built_once
 
 NOW = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC)
 
@@ -210,14 +210,8 @@ def build_compliant(**community_kw: Any) -> Site:
 def _compliant_built(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Site]:
     """Build once per module (the audit chain makes ~200 saves cost seconds) inside a transaction
     rolled back at the end; each test runs in a savepoint within it (pytest-django's ``db``)."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_compliant()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with built_once(django_db_blocker, build_compliant) as site:
+        yield site
 
 
 @pytest.fixture

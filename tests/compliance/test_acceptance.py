@@ -11,12 +11,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,18 +36,8 @@ UNIT_ENTRANCE = GAPS["unit_entrance_without_camera"]
 
 
 @pytest.fixture(scope="module", autouse=True)
-def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """The demo, built once inside a transaction rolled back after the module (as test_demo.py)."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast:
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            demo.build_demo()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def seeded(demo_built: Any) -> None:
+    """The demo, built once for this module (``demo_built`` in tests/conftest.py)."""
 
 
 def _demo1() -> Community:

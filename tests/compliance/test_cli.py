@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,6 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
-from django.test import override_settings
 
 from anfang.compliance.management.commands.compliance import Command
 from anfang.compliance.models import ComplianceRun, FindingHistory
@@ -27,18 +24,8 @@ FINDING_KEYS = {"rule", "article", "severity", "status", "objects", "message_zh"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """The demo, built once inside a transaction rolled back after the module (as test_demo.py)."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast:
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            demo.build_demo()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def seeded(demo_built: Any) -> None:
+    """The demo, built once for this module (``demo_built`` in tests/conftest.py)."""
 
 
 def run(*args: str) -> tuple[int, str, str]:

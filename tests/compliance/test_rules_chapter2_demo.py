@@ -3,18 +3,15 @@ registry closes the findings."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from anfang.compliance.rules import RULES, CheckContext, Finding
 from anfang.compliance.snapshot import load
 from anfang.core import audit
-from anfang.sites.demo import DEMO1, DEMO_GAPS, build_demo
+from anfang.sites.demo import DEMO1, DEMO_GAPS
 from anfang.sites.models import Community, Location
 from tests.support import factories
 
@@ -22,19 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """Build the demo once for the module, rolled back at the end (as tests/sites/test_demo.py)."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast:
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with audit.actor(system="seed-demo"):
-                build_demo()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def demo(demo_built: Any) -> None:
+    """The demo, built once for this module (``demo_built`` in tests/conftest.py)."""
 
 
 def check(rule_id: str) -> list[Finding]:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from anfang.compliance import services
@@ -22,18 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module", autouse=True)
-def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """The demo, built once inside a transaction rolled back after the module (as test_demo.py)."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast:
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            demo.build_demo()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def seeded(demo_built: Any) -> None:
+    """The demo, built once for this module (``demo_built`` in tests/conftest.py)."""
 
 
 def login(username: str) -> Client:

@@ -9,8 +9,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from shapely.geometry import shape
 from shapely.ops import linemerge, unary_union
 
@@ -21,6 +19,7 @@ from anfang.devices.choices import DeviceStatusChoices, SubsystemChoices
 from anfang.devices.models import Device, DeviceModel
 from anfang.sites import demo
 from anfang.sites.models import Community, Location, PerimeterSegment, SecurityTeam
+from tests.support.db import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -33,17 +32,9 @@ def _seed(*args: str) -> str:
 
 @pytest.fixture(scope="module", autouse=True)
 def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    """Build the demo once for the module inside a transaction that is rolled back at the end; each
-    test runs in a savepoint within it (pytest-django's ``db``), so tests stay independent."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast:
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield _seed()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    """The demo built by the real command once for the module (see tests/support/db.py)."""
+    with built_once(django_db_blocker, _seed) as output:
+        yield output
 
 
 def test_demo1_has_every_place_and_subsystem_promised():
