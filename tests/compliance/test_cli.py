@@ -8,6 +8,7 @@ import subprocess
 from io import StringIO
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -32,10 +33,13 @@ def run(*args: str) -> tuple[int, str, str]:
     """Run the command as the console script does: (exit status, stdout, stderr)."""
     out, err = StringIO(), StringIO()
     cmd = Command(stdout=out, stderr=err)
-    try:
-        cmd.run_from_argv(["anfang", "compliance", *args])
-    except SystemExit as exc:
-        return int(exc.code or 0), out.getvalue(), err.getvalue()
+    # run_from_argv closes every connection when done, which would end the module's transaction
+    # (PostgreSQL; SQLite's in-memory test database survives it).
+    with mock.patch("django.core.management.base.connections.close_all"):
+        try:
+            cmd.run_from_argv(["anfang", "compliance", *args])
+        except SystemExit as exc:
+            return int(exc.code or 0), out.getvalue(), err.getvalue()
     return 0, out.getvalue(), err.getvalue()
 
 
