@@ -962,7 +962,7 @@ TRANSLATIONS: dict[str, Translation] = {
     "社区巡防队与派出所共同管理（第6条）。": (
         "The community patrol team is managed jointly with the police station (Art. 6)."
     ),
-    "安保队伍": "Security team",
+    "安保队伍": "Security teams",
     "安保队伍（第5、6条）": "Security teams (Arts. 5, 6)",
     "%(n)s 人": ("%(n)s person", "%(n)s people"),
     "安保队员（%(n)s 支队伍）": ("Guards (%(n)s team)", "Guards (%(n)s teams)"),
@@ -1039,6 +1039,7 @@ TRANSLATIONS: dict[str, Translation] = {
     "singular\x04变更授权": "change authorisation",
     "singular\x04用户": "user",
     "singular\x04API 令牌": "API token",
+    "singular\x04安保队伍": "security team",
 }
 
 
