@@ -1040,6 +1040,16 @@ TRANSLATIONS: dict[str, Translation] = {
     "singular\x04用户": "user",
     "singular\x04API 令牌": "API token",
     "singular\x04安保队伍": "security team",
+    "singular\x04小区成员": "community member",
+    "singular\x04变更记录": "change record",
+    "singular\x04访问记录": "access record",
+    "singular\x04合规检查": "compliance check",
+    "singular\x04检查结果": "check result",
+    "singular\x04问题记录": "finding record",
+    "，": ", ",
+    "编辑%(kind)s：%(name)s": "Edit %(kind)s: %(name)s",
+    "删除%(kind)s：%(name)s": "Delete %(kind)s: %(name)s",
+    "%(kind)s：%(child)s": "%(kind)s: %(child)s",
 }
 
 

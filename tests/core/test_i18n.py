@@ -216,7 +216,8 @@ def test_po_msgstr_come_from_the_translation_script() -> None:
 
     differing = []
     for entry in _po():
-        value = TRANSLATIONS.get(entry.msgid)
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        value = TRANSLATIONS.get(key)
         expected: object = value
         strings: object = entry.msgstr
         if entry.msgid_plural:

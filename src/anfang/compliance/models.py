@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anfang.compliance.choices import SeverityChoices, StatusChoices, TriggerChoices
 
@@ -30,7 +31,7 @@ class ComplianceRun(models.Model):
     duration_ms = models.PositiveIntegerField(_("耗时（毫秒）"), default=0)
 
     class Meta:
-        verbose_name = _("合规检查")
+        verbose_name = pgettext_lazy("singular", "合规检查")
         verbose_name_plural = _("合规检查")
         ordering = ["-checked_at"]
         indexes = [models.Index(fields=["community", "-checked_at"])]
@@ -54,7 +55,7 @@ class RunFinding(models.Model):
     details = models.JSONField(default=dict)
 
     class Meta:
-        verbose_name = _("检查结果")
+        verbose_name = pgettext_lazy("singular", "检查结果")
         verbose_name_plural = _("检查结果")
         indexes = [models.Index(fields=["run", "status"])]
 
@@ -80,7 +81,7 @@ class FindingHistory(models.Model):
     closed_at = models.DateTimeField(_("整改完成时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("问题记录")
+        verbose_name = pgettext_lazy("singular", "问题记录")
         verbose_name_plural = _("问题记录")
         ordering = ["-opened_at"]
         indexes = [models.Index(fields=["community", "closed_at"]), models.Index(fields=["community", "key"])]

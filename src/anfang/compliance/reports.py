@@ -144,7 +144,11 @@ class RuleSection:
         passes = self.condensed_passes
         for f in passes[:CONDENSED_NAMED]:
             codes = [o.code for o in f.objects if o.type != "community"]
-            labels.append("、".join(codes) if codes else (f.message_zh if self.zh else f.message_en))
+            labels.append(
+                ("、" if self.zh else ", ").join(codes)
+                if codes
+                else (f.message_zh if self.zh else f.message_en)
+            )
         if len(passes) > CONDENSED_NAMED:
             more = len(passes) - CONDENSED_NAMED
             labels.append(f"……另有 {more} 项" if self.zh else f"… and {more} more")
@@ -168,7 +172,7 @@ class ArticleSection:
 
     @property
     def label(self) -> str:
-        return f"第{self.number}条" if self.number < 10_000 else "—"
+        return _("第%(n)s条") % {"n": self.number} if self.number < 10_000 else "—"
 
     @property
     def findings(self) -> list[Finding]:

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anfang.core.choices import AccessKindChoices, ChangeActionChoices, RoleChoices
 
@@ -85,7 +86,7 @@ class User(AbstractUser):
     is_platform_admin = models.BooleanField(_("平台管理员"), default=False)
 
     class Meta:
-        verbose_name = _("用户")
+        verbose_name = pgettext_lazy("singular", "用户")
         verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
@@ -108,7 +109,7 @@ class Membership(ChangeLoggedModel):
     role = models.CharField(_("角色"), max_length=20, choices=RoleChoices.choices)
 
     class Meta:
-        verbose_name = _("小区成员")
+        verbose_name = pgettext_lazy("singular", "小区成员")
         verbose_name_plural = _("小区成员")
         constraints = [
             models.UniqueConstraint(fields=["user", "community", "role"], name="membership_unique_role"),
@@ -157,7 +158,7 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("API 令牌")
+        verbose_name = pgettext_lazy("singular", "API 令牌")
         verbose_name_plural = _("API 令牌")
         constraints = [
             models.CheckConstraint(
@@ -260,7 +261,7 @@ class ChangeRecord(AuditRecord):
     reason = models.TextField(_("原因"), blank=True)
 
     class Meta(AuditRecord.Meta):
-        verbose_name = _("变更记录")
+        verbose_name = pgettext_lazy("singular", "变更记录")
         verbose_name_plural = _("变更记录")
 
     def __str__(self) -> str:
@@ -276,7 +277,7 @@ class AccessRecord(AuditRecord):
     result_count = models.IntegerField(_("结果数"), null=True, blank=True)
 
     class Meta(AuditRecord.Meta):
-        verbose_name = _("访问记录")
+        verbose_name = pgettext_lazy("singular", "访问记录")
         verbose_name_plural = _("访问记录")
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anfang.core.models import ChangeLoggedModel, CommunityScopedModel
 from anfang.devices.choices import (
@@ -34,7 +35,7 @@ class Manufacturer(ChangeLoggedModel):
     country = models.CharField(_("国家/地区"), max_length=40, blank=True, default="CN")
 
     class Meta:
-        verbose_name = _("生产厂家")
+        verbose_name = pgettext_lazy("singular", "生产厂家")
         verbose_name_plural = _("生产厂家")
         ordering = ["name"]
 
@@ -55,7 +56,7 @@ class DeviceModel(ChangeLoggedModel):
     description = models.TextField(_("说明"), blank=True)
 
     class Meta:
-        verbose_name = _("设备型号")
+        verbose_name = pgettext_lazy("singular", "设备型号")
         verbose_name_plural = _("设备型号")
         ordering = ["manufacturer__name", "model_number"]
         constraints = [
@@ -96,7 +97,7 @@ class Certificate(ChangeLoggedModel):
     expires_on = models.DateField(_("有效期至"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("产品证书")
+        verbose_name = pgettext_lazy("singular", "产品证书")
         verbose_name_plural = _("产品证书")
         ordering = ["device_model", "-expires_on"]
         constraints = [
@@ -194,7 +195,7 @@ class Device(CommunityScopedModel):
     audit_exclude = ("created_at", "updated_at", "last_seen_at")
 
     class Meta:
-        verbose_name = _("设备")
+        verbose_name = pgettext_lazy("singular", "设备")
         verbose_name_plural = _("设备")
         ordering = ["community", "subsystem", "code"]
         indexes = [models.Index(fields=["community", "subsystem", "status"])]
@@ -259,7 +260,7 @@ class AcceptanceRecord(ChangeLoggedModel):
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = _("验收记录")
+        verbose_name = pgettext_lazy("singular", "验收记录")
         verbose_name_plural = _("验收记录")
         ordering = ["-accepted_on"]
 
@@ -290,7 +291,7 @@ class ChangeAuthorisation(ChangeLoggedModel):
     )
 
     class Meta:
-        verbose_name = _("变更授权")
+        verbose_name = pgettext_lazy("singular", "变更授权")
         verbose_name_plural = _("变更授权")
         ordering = ["-created_at"]
 

@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anfang.core.models import ChangeLoggedModel, CommunityScopedModel
 from anfang.sites.choices import (
@@ -47,7 +48,7 @@ class PoliceStation(ChangeLoggedModel):
     phone = models.CharField(_("电话"), max_length=40, blank=True)
 
     class Meta:
-        verbose_name = _("派出所")
+        verbose_name = pgettext_lazy("singular", "派出所")
         verbose_name_plural = _("派出所")
         ordering = ["code"]
 
@@ -64,7 +65,7 @@ class PropertyCompany(ChangeLoggedModel):
     phone = models.CharField(_("电话"), max_length=40, blank=True)
 
     class Meta:
-        verbose_name = _("物业公司")
+        verbose_name = pgettext_lazy("singular", "物业公司")
         verbose_name_plural = _("物业公司")
         ordering = ["code"]
 
@@ -146,7 +147,7 @@ class Community(ChangeLoggedModel):
     objects = CommunityQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("小区")
+        verbose_name = pgettext_lazy("singular", "小区")
         verbose_name_plural = _("小区")
         ordering = ["code"]
 
@@ -229,7 +230,7 @@ class Location(CommunityScopedModel):
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = _("位置")
+        verbose_name = pgettext_lazy("singular", "位置")
         verbose_name_plural = _("位置")
         ordering = ["community", "kind", "code"]
         constraints = [
@@ -309,7 +310,7 @@ class PerimeterSegment(CommunityScopedModel):
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = _("周界段")
+        verbose_name = pgettext_lazy("singular", "周界段")
         verbose_name_plural = _("周界段")
         ordering = ["community", "sequence", "code"]
         constraints = [
@@ -346,7 +347,7 @@ class SecurityTeam(CommunityScopedModel):
     notes = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = _("安保队伍")
+        verbose_name = pgettext_lazy("singular", "安保队伍")
         verbose_name_plural = _("安保队伍")
         ordering = ["community", "kind", "name"]
 
