@@ -1050,6 +1050,13 @@ TRANSLATIONS: dict[str, Translation] = {
     "编辑%(kind)s：%(name)s": "Edit %(kind)s: %(name)s",
     "删除%(kind)s：%(name)s": "Delete %(kind)s: %(name)s",
     "%(kind)s：%(child)s": "%(kind)s: %(child)s",
+    # JSON types named in import problems (sites/exchange.py)
+    "文本": "text",
+    "整数": "integer",
+    "数字": "number",
+    "布尔值 true/false": "boolean true/false",
+    "对象 {…}": "object {…}",
+    "数组 […]": "array […]",
 }
 
 

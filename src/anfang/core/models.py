@@ -116,7 +116,7 @@ class Membership(ChangeLoggedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.community_id}: {self.role}"
+        return f"{self.user} @ {self.community}: {self.get_role_display()}"
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ class DeviceForm(forms.ModelForm):
         changed = self.controlled_changes()
         if changed:
             # R-33.3 (第33条第(3)项): no change of purpose or location without authority.
-            fields = "、".join(str(CONTROLLED_LABELS[f]) for f in changed)
+            fields = str(_("、")).join(str(CONTROLLED_LABELS[f]) for f in changed)
             missing = [f for f in self.AUTH_FIELDS if not (cleaned.get(f) or "").strip()]
             for field in missing:
                 self.add_error(

@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator
 from jsonschema import ValidationError as SchemaError
 
@@ -616,12 +617,12 @@ def _export_device(device: Device) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------------
 
 _TYPE_NAMES = {
-    "string": "文本",
-    "integer": "整数",
-    "number": "数字",
-    "boolean": "布尔值 true/false",
-    "object": "对象 {…}",
-    "array": "数组 […]",
+    "string": gettext_lazy("文本"),
+    "integer": gettext_lazy("整数"),
+    "number": gettext_lazy("数字"),
+    "boolean": gettext_lazy("布尔值 true/false"),
+    "object": gettext_lazy("对象 {…}"),
+    "array": gettext_lazy("数组 […]"),
     "null": "null",
 }
 
@@ -648,12 +649,12 @@ def _schema_problems(error: SchemaError) -> list[Problem]:
     if validator == "type":
         expected = value if isinstance(value, list) else [value]
         message = _("类型错误：应为%(expected)s。") % {
-            "expected": "或".join(_TYPE_NAMES.get(str(t), str(t)) for t in expected)
+            "expected": _("或").join(str(_TYPE_NAMES.get(str(t), str(t))) for t in expected)
         }
     elif validator == "enum":
         message = _("取值“%(value)s”无效，可选：%(choices)s。") % {
             "value": instance,
-            "choices": "、".join(str(v) or '""' for v in value),
+            "choices": _("、").join(str(v) or '""' for v in value),
         }
     elif validator == "const":
         message = _("应为 %(expected)s。") % {"expected": value}
@@ -933,7 +934,7 @@ class _Checker:
                 % {
                     "kind": item["kind"],
                     "subsystem": item["subsystem"],
-                    "allowed": "、".join(KIND_SUBSYSTEMS.get(item["subsystem"], ())),
+                    "allowed": _("、").join(KIND_SUBSYSTEMS.get(item["subsystem"], ())),
                 },
                 "kind_not_in_subsystem",
             )
@@ -970,7 +971,7 @@ class _Checker:
                         _("“%(kind)s”的上级位置须为：%(allowed)s（“%(parent)s”是%(parent_kind)s）。")
                         % {
                             "kind": LocationKindChoices(kind).label,
-                            "allowed": "、".join(str(LocationKindChoices(k).label) for k in allowed),
+                            "allowed": _("、").join(str(LocationKindChoices(k).label) for k in allowed),
                             "parent": parent_code,
                             "parent_kind": LocationKindChoices(parent["kind"]).label,
                         },
@@ -1435,7 +1436,7 @@ class _Importer:
                         _(
                             "设备“%(code)s”的用途或位置将变更（%(fields)s），须经授权：请提供批准文号（--authorisation）（第33条第(3)项）。"
                         )
-                        % {"code": device.code, "fields": "、".join(sorted(changes))},
+                        % {"code": device.code, "fields": _("、").join(sorted(changes))},
                         "authorisation_required",
                     )
                 )

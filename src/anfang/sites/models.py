@@ -256,7 +256,7 @@ class Location(CommunityScopedModel):
             elif allowed_parents and parent.kind not in allowed_parents:
                 errors["parent"] = _("“%(kind)s”的上级位置须为：%(allowed)s。") % {
                     "kind": self.get_kind_display(),
-                    "allowed": "、".join(str(LocationKindChoices(k).label) for k in allowed_parents),
+                    "allowed": str(_("、")).join(str(LocationKindChoices(k).label) for k in allowed_parents),
                 }
             elif self.pk is not None and self._is_ancestor_of_self(parent):
                 errors["parent"] = _("上级位置不能形成循环。")
