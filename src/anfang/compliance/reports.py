@@ -24,7 +24,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from anfang.compliance.choices import SeverityChoices, StatusChoices
-from anfang.compliance.models import ComplianceRun
+from anfang.compliance.models import ComplianceRun, RunFinding
 from anfang.compliance.rules import Finding, ObjectRef, all_rules
 from anfang.compliance.rules.base import RULES, rule_sort_key
 from anfang.compliance.services import Report
@@ -55,24 +55,26 @@ R36_CATEGORIES: list[tuple[str | None, str, str]] = [
 # ---------------------------------------------------------------------------------------------------
 
 
+def finding_fields(row: RunFinding) -> dict[str, Any]:
+    """The :class:`Finding` fields of a stored finding row (the report and the page share it)."""
+    return {
+        "rule": row.rule,
+        "article": row.article,
+        "severity": row.severity,
+        "status": row.status,
+        "objects": [
+            ObjectRef(str(o.get("type", "")), str(o.get("code", "")), str(o.get("name", "")))
+            for o in row.object_refs
+        ],
+        "message_zh": row.message_zh,
+        "message_en": row.message_en,
+        "details": row.details or {},
+    }
+
+
 def report_from_run(run: ComplianceRun) -> Report:
     """The :class:`Report` of a stored run (same JSON as when it was checked)."""
-    findings = [
-        Finding(
-            rule=row.rule,
-            article=row.article,
-            severity=row.severity,
-            status=row.status,
-            objects=[
-                ObjectRef(str(o.get("type", "")), str(o.get("code", "")), str(o.get("name", "")))
-                for o in row.object_refs
-            ],
-            message_zh=row.message_zh,
-            message_en=row.message_en,
-            details=row.details or {},
-        )
-        for row in run.findings.order_by("pk")
-    ]
+    findings = [Finding(**finding_fields(row)) for row in run.findings.order_by("pk")]
     return Report(
         community=run.community, checked_at=run.checked_at, findings=findings, duration_ms=run.duration_ms
     )

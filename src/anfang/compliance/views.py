@@ -57,21 +57,7 @@ def _community(request: HttpRequest, code: str) -> Community:
 def _page_findings(run: ComplianceRun, lang: str) -> list[PageFinding]:
     zh = reports.is_zh(lang)
     return [
-        PageFinding(
-            rule=row.rule,
-            article=row.article,
-            severity=row.severity,
-            status=row.status,
-            objects=[
-                ObjectRef(str(o.get("type", "")), str(o.get("code", "")), str(o.get("name", "")))
-                for o in row.object_refs
-            ],
-            message_zh=row.message_zh,
-            message_en=row.message_en,
-            details=row.details or {},
-            pk=row.pk,
-            text=row.message_zh if zh else row.message_en,
-        )
+        PageFinding(**reports.finding_fields(row), pk=row.pk, text=row.message_zh if zh else row.message_en)
         for row in run.findings.order_by("pk")
     ]
 
