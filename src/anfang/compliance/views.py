@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,7 +26,8 @@ from anfang.compliance.models import ComplianceRun
 from anfang.compliance.rules import Finding, ObjectRef
 from anfang.compliance.rules.base import rule_sort_key
 from anfang.core import audit
-from anfang.core.tenancy import Perm, communities_for, has_perm
+from anfang.core.generic import visible_community
+from anfang.core.tenancy import Perm, has_perm
 from anfang.devices.models import Device
 from anfang.sites.models import Community
 
@@ -45,13 +46,7 @@ class PageFinding(Finding):
 
 
 def _community(request: HttpRequest, code: str) -> Community:
-    community = (
-        communities_for(request.user).filter(code=code).select_related("police_station", "property_company")
-    )
-    found = community.first() if "\x00" not in code else None
-    if found is None:
-        raise Http404(_("没有该小区或无权访问。"))
-    return found
+    return visible_community(request, code, "police_station", "property_company")
 
 
 def _page_findings(run: ComplianceRun, lang: str) -> list[PageFinding]:

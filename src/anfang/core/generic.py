@@ -30,12 +30,17 @@ from anfang.sites.models import Community
 PAGE_SIZE = 50
 
 
-def visible_community(request: HttpRequest, code: str) -> Community:
-    """The community ``code`` if the user may see it; otherwise 404 (never reveal that it exists)."""
-    community = Community.objects.for_user(request.user).filter(code=code).first()
-    if community is None:
-        raise Http404(_("没有找到该小区。"))
-    return community
+def visible_community(request: HttpRequest, code: str, *related: str) -> Community:
+    """The community ``code`` if the user may see it; otherwise 404 (never reveal that it exists).
+
+    ``related`` names foreign keys to load with it. A code with a NUL byte (which PostgreSQL
+    refuses in a query) is simply not found."""
+    found = None
+    if "\x00" not in code:
+        found = Community.objects.for_user(request.user).filter(code=code).select_related(*related).first()
+    if found is None:
+        raise Http404(_("没有该小区或无权访问。"))
+    return found
 
 
 def can_change(request: HttpRequest, community: Community) -> bool:

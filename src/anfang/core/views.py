@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from anfang.core import audit, services
 from anfang.core.errors import DomainError
 from anfang.core.forms import DeviceTokenForm, TokenForm
+from anfang.core.generic import visible_community
 from anfang.core.middleware import CURRENT_COMMUNITY_SESSION_KEY
 from anfang.core.models import AccessRecord, ChangeRecord
 from anfang.core.tenancy import Perm, communities_for, has_perm
@@ -62,10 +63,7 @@ _COMMUNITY_PATH = re.compile(r"^/c/[^/]+/")
 @login_required
 def switch_community(request: HttpRequest) -> HttpResponse:
     """Make ``code`` the current community (only one the user can see: 404 otherwise) and go back."""
-    code = request.POST.get("code", "")
-    community = communities_for(request.user).filter(code=code).first()
-    if community is None:
-        raise Http404(_("没有该小区或无权访问。"))
+    community = visible_community(request, request.POST.get("code", ""))
     request.session[CURRENT_COMMUNITY_SESSION_KEY] = community.code
     target = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
-from anfang.core.tenancy import Perm, communities_for, has_perm
+from anfang.core.generic import visible_community
+from anfang.core.tenancy import Perm, has_perm
 from anfang.sites.siteplan import build_site_plan
 
 
 @login_required
 def site_plan(request: HttpRequest, code: str) -> HttpResponse:
     """Render the site plan of a community the user can see; 404 for any other."""
-    community = communities_for(request.user).filter(code=code).first()
-    if community is None:
-        raise Http404(_("没有该小区或无权访问。"))
+    community = visible_community(request, code)
     context = {
         "community": community,
         "plan": build_site_plan(community),
