@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "anfang.sites",
     "anfang.devices",
     "anfang.compliance",
+    "anfang.alarms",
 ]
 
 MIDDLEWARE = [

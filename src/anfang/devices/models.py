@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from anfang.core.models import ChangeLoggedModel, CommunityScopedModel
+from anfang.core.models import ChangeLoggedModel, CommunityScopedModel, CommunityScopedQuerySet
 from anfang.devices.choices import (
     KIND_SUBSYSTEMS,
     CertificateTypeChoices,
@@ -300,3 +300,35 @@ class ChangeAuthorisation(ChangeLoggedModel):
 
     def audit_community_id(self) -> int | None:
         return self.device.community_id
+
+
+class DeviceOutage(models.Model):
+    """R-33.1 (第33条第(1)项): a stretch of time a device stopped reporting, from the first missed heartbeat
+    to its return. Written by the heartbeat monitor; an open outage has no `ended_at`."""
+
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="outages", verbose_name=_("设备")
+    )
+    community = models.ForeignKey("sites.Community", on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(_("离线时间"))
+    ended_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(_("最后心跳"), null=True, blank=True)
+
+    objects = CommunityScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy("singular", "离线记录")
+        verbose_name_plural = _("离线记录")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device"], condition=models.Q(ended_at__isnull=True), name="devices_one_open_outage"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration_s(self) -> float | None:
+        return None if self.ended_at is None else (self.ended_at - self.started_at).total_seconds()

@@ -1,0 +1,8 @@
+"""Signals other apps listen to. Sent inside the transaction that made the change, so a receiver's writes
+commit or roll back with it."""
+
+from django.dispatch import Signal
+
+# Sent after every AlarmAction row is written: kwargs `action` (AlarmAction). The duty app writes the
+# duty log (值班记录, 第16条) from it.
+alarm_action_recorded = Signal()
