@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "anfang.devices",
     "anfang.compliance",
     "anfang.alarms",
+    "anfang.duty",
 ]
 
 MIDDLEWARE = [

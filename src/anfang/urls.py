@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("anfang.sites.urls")),
     path("", include("anfang.devices.urls")),
     path("", include("anfang.compliance.urls")),
+    path("", include("anfang.duty.urls")),
 ]
