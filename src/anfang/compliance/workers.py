@@ -27,6 +27,8 @@ class DailyComplianceCheck:
     every minute checks each community once a day. A community whose check raises is logged and not
     retried before the next day (one broken record must not make the worker spin on it)."""
 
+    every = 60.0
+
     def __init__(self, *, batch_size: int = 20) -> None:
         self.batch_size = batch_size
         self._failed: dict[dt.date, set[int]] = {}

@@ -131,6 +131,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 def register_routers() -> None:
     """Each app's ``api.py`` exposes ``router``; added in a fixed order so the OpenAPI is stable."""
+    from anfang.alarms.ingest import router as events_router
     from anfang.compliance.api import router as compliance_router
     from anfang.devices.api import router as devices_router
     from anfang.sites.api import router as sites_router
@@ -138,6 +139,7 @@ def register_routers() -> None:
     api.add_router("/", sites_router)
     api.add_router("/", devices_router)
     api.add_router("/", compliance_router)
+    api.add_router("/", events_router)
 
 
 register_routers()

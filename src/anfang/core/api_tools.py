@@ -8,6 +8,7 @@ handlers in ``core/api.py``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -49,7 +50,10 @@ class BearerToken(HttpBearer):
         )
         if api_token is None:
             return None
-        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # A device may send hundreds of events a second: note the use once a minute, not every time.
+        if api_token.last_used_at is None or now - api_token.last_used_at > dt.timedelta(seconds=60):
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.api_token = api_token  # type: ignore[attr-defined]
         if api_token.user is not None:
             if not api_token.user.is_active:

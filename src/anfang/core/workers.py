@@ -11,6 +11,7 @@ import datetime as dt
 import importlib
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -18,12 +19,18 @@ log = logging.getLogger(__name__)
 
 # "module:Class" of each periodic job, instantiated without arguments, run in this order every tick.
 JOBS: list[str] = [
-    "anfang.sites.demo:DemoHeartbeats",  # demo communities only; before the check that reads them
+    "anfang.sites.demo:DemoHeartbeats",  # demo communities only; before the checks that read them
+    "anfang.alarms.services:PendingEventSweeper",
+    "anfang.alarms.services:AlarmEscalation",
+    "anfang.alarms.services:HeartbeatMonitor",
+    "anfang.duty.workers:RosterExtension",  # before the check that reads the rosters (R-16)
     "anfang.compliance.workers:DailyComplianceCheck",
 ]
 
 
 class PeriodicJob(Protocol):
+    """A job may set ``every`` (seconds between runs in the loop); without it, it runs every interval."""
+
     def tick(self, now: dt.datetime | None = None) -> Any: ...
 
 
@@ -37,27 +44,41 @@ def load_jobs(paths: Sequence[str] = JOBS) -> list[PeriodicJob]:
 
 
 class Scheduler:
-    """Every ``interval`` seconds, tick each job in turn; one job's failure is logged and does not
-    stop the others or the loop. Ticks once at start, so ``anfang up`` checks the demo right away."""
+    """Every ``interval`` seconds, tick each job that is due (its own ``every``); one job's failure is
+    logged and does not stop the others or the loop. Ticks all at start, so ``anfang up`` checks the
+    demo right away. Alarm escalation needs seconds, the daily compliance check minutes."""
 
-    def __init__(self, *, interval: float = 60.0, jobs: Sequence[PeriodicJob] | None = None) -> None:
+    def __init__(self, *, interval: float = 1.0, jobs: Sequence[PeriodicJob] | None = None) -> None:
         self.interval = interval
         self.jobs: list[PeriodicJob] = list(jobs) if jobs is not None else load_jobs()
+        self._last_run: dict[int, float] = {}
 
     def tick(self, now: dt.datetime | None = None) -> None:
+        """Run every job once (tests and the first loop pass)."""
         for job in self.jobs:
-            try:
-                job.tick(now)
-            except Exception:
-                log.exception("periodic job %s failed", type(job).__name__)
-            finally:
-                _close_stale_connections()
+            self._run(job, now)
+
+    def _run(self, job: PeriodicJob, now: dt.datetime | None) -> None:
+        self._last_run[id(job)] = time.monotonic()
+        try:
+            job.tick(now)
+        except Exception:
+            log.exception("periodic job %s failed", type(job).__name__)
+        finally:
+            _close_stale_connections()
+
+    def tick_due(self) -> None:
+        clock = time.monotonic()
+        for job in self.jobs:
+            every = float(getattr(job, "every", self.interval))
+            if clock - self._last_run.get(id(job), -1e9) >= every - 1e-3:
+                self._run(job, None)
 
     def run(self, stop: threading.Event) -> None:
         if not stop.is_set():
             self.tick()
         while not stop.wait(self.interval):
-            self.tick()
+            self.tick_due()
 
 
 def _close_stale_connections() -> None:

@@ -36,6 +36,7 @@ from anfang.core.choices import RoleChoices
 from anfang.core.models import Membership, User
 from anfang.devices.choices import CertificateTypeChoices, DeviceStatusChoices, IssuerLevelChoices
 from anfang.devices.models import AcceptanceRecord, Certificate, Device, DeviceModel, Manufacturer
+from anfang.duty.models import Roster
 from anfang.sites.models import (
     Community,
     Location,
@@ -1294,12 +1295,43 @@ def _ensure_users(password: str, *, force: bool) -> None:
             Membership.objects.get_or_create(user=user, community=communities[code], role=role)
 
 
+# R-16 (第16条): demo1's duty room and monitoring centre are manned round the clock, three shifts a day.
+# username, display name, role; with ``operator`` and ``guard`` they fill the night, day, evening shifts.
+DEMO_DUTY_STAFF = [
+    ("duty-zhou", "周值班", RoleChoices.OPERATOR),
+    ("duty-wu", "吴值班", RoleChoices.OPERATOR),
+    ("guard-zheng", "郑保安", RoleChoices.GUARD),
+    ("guard-feng", "冯保安", RoleChoices.GUARD),
+]
+
+
+def _seed_duty(community: Community) -> None:
+    """Duty staff without log-ins and a full 24-h roster 14 days ahead (``duty.services.seed_duty``)."""
+    from anfang.duty.services import seed_duty
+
+    for username, display, role in DEMO_DUTY_STAFF:
+        user, created = User.objects.get_or_create(username=username, defaults={"display_name": display})
+        if created:
+            user.set_unusable_password()
+            user.save()
+        Membership.objects.get_or_create(user=user, community=community, role=role)
+    staff = {u.username: u for u in User.objects.filter(memberships__community=community)}
+    seed_duty(
+        community,
+        {
+            "MC": ([staff["duty-zhou"]], [staff["operator"]], [staff["duty-wu"]]),
+            "DUTY": ([staff["guard-feng"]], [staff["guard"]], [staff["guard-zheng"]]),
+        },
+    )
+
+
 def remove_demo() -> None:
     """Delete demo1 and demo2 (devices first: they protect their locations and models)."""
     communities = Community.objects.filter(code__in=DEMO_CODES)
     for community in communities:
         for device in Device.objects.filter(community=community):
             device.delete()
+        Roster.objects.filter(community=community).delete()  # they protect the duty rooms
         community.delete()
 
 
@@ -1354,6 +1386,7 @@ def build_demo(*, force: bool = False, password: str | None = None) -> DemoResul
         demo1 = _build_demo1(station1, company1, models)
         demo2 = _build_demo2(station2, company2, models)
         _ensure_users(password, force=force)
+        _seed_duty(demo1)
     return DemoResult(created=True, communities=[demo1, demo2], logins=demo_logins(), password=password)
 
 
@@ -1361,6 +1394,8 @@ class DemoHeartbeats:
     """A periodic job (scheduler worker) standing in for the demo's devices, which do not exist: it
     marks the demo communities' networked, in-service devices as heard from, so the demo shows
     R-33.1 (第33条第(1)项) as a community with live devices would. Real communities are untouched."""
+
+    every = 30.0
 
     def tick(self, now: dt.datetime | None = None) -> int:
         from anfang.devices.models import Device

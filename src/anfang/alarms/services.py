@@ -1,0 +1,989 @@
+"""Alarm centre services: store every device event, turn it into alarms, and the operator workflow (第16条).
+
+Ingestion stores the event and commits before anything else happens (ARCHITECTURE data flow 2); the
+caller acknowledges the device only after `ingest()` returns. Processing (zone, arming, joining an open
+alarm, raising a new one) runs right after, in its own transaction; if the process dies in between, the
+`PendingEventSweeper` job finishes the work, so an acknowledged event is never lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from anfang.alarms.choices import (
+    ALARM_TRANSITIONS,
+    DEFAULT_PRIORITY,
+    AlarmActionChoices,
+    AlarmOutcomeChoices,
+    AlarmStateChoices,
+    AlarmTypeChoices,
+    EventStatusChoices,
+    NotificationKindChoices,
+    PoliceChannelChoices,
+)
+from anfang.alarms.models import (
+    Alarm,
+    AlarmAction,
+    AlarmChecklistItem,
+    AlarmPolicy,
+    AlarmQuerySet,
+    AlarmZone,
+    EventPicture,
+    InboundEvent,
+    Notification,
+    OperatingProcedure,
+    PoliceReport,
+)
+from anfang.alarms.signals import alarm_action_recorded
+from anfang.core.choices import RoleChoices
+from anfang.core.errors import DomainError
+from anfang.core.tenancy import Perm, has_perm
+from anfang.devices.choices import DeviceKindChoices, DeviceStatusChoices
+from anfang.devices.models import Device
+from anfang.integrations import events as ev
+from anfang.integrations.events import DeviceEvent
+
+log = logging.getLogger(__name__)
+
+# Alarm types that alarm whether or not their zone is armed (24-hour zones: life and property safety).
+TWENTY_FOUR_HOUR_TYPES = frozenset(
+    {ev.EMERGENCY, ev.FIRE, ev.GAS, ev.MEDICAL, ev.WATER_LEAK, ev.TAMPER, ev.DEVICE_FAULT, ev.DEVICE_OFFLINE}
+)
+
+# The checklist used when neither the community nor the platform has written its own procedure.
+# Chinese source strings, marked for translation and translated when shown.
+DEFAULT_PROCEDURES: dict[str, list[str]] = {
+    "_": [
+        gettext_noop("调取报警位置附近的摄像机画面核实"),
+        gettext_noop("派保安到现场查看并保持通话"),
+        gettext_noop("确认为真实警情的，立即向公安机关报警（第16条）"),
+        gettext_noop("记录处置经过和结果"),
+    ],
+    ev.FIRE: [
+        gettext_noop("调取画面核实烟雾/火情"),
+        gettext_noop("确认火情立即拨打 119，并报告派出所（第16条）"),
+        gettext_noop("派保安携带灭火器到场，组织疏散"),
+        gettext_noop("通知物业负责人"),
+        gettext_noop("记录处置经过和结果"),
+    ],
+    ev.EMERGENCY: [
+        gettext_noop("回拨/对讲联系求助住户"),
+        gettext_noop("派保安立即到场"),
+        gettext_noop("涉及人身安全的，立即拨打 110/120（第16条）"),
+        gettext_noop("记录处置经过和结果"),
+    ],
+    ev.PERIMETER: [
+        gettext_noop("调取周界附近摄像机画面核实是否有人翻越"),
+        gettext_noop("派巡逻保安到报警周界段"),
+        gettext_noop("确认有人非法进入，立即向公安机关报警（第16条）"),
+        gettext_noop("记录处置经过和结果"),
+    ],
+    ev.DEVICE_OFFLINE: [
+        gettext_noop("检查设备供电和网络"),
+        gettext_noop("通知维保人员报修"),
+        gettext_noop("记录离线原因"),
+    ],
+    ev.DEVICE_FAULT: [
+        gettext_noop("确认故障现象"),
+        gettext_noop("通知维保人员报修"),
+        gettext_noop("记录故障和处理结果"),
+    ],
+}
+
+OPERATOR_ROLES = (RoleChoices.MANAGER, RoleChoices.OPERATOR)
+
+# ---------------------------------------------------------------------------------------------------
+# Ingestion
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What the device (or API client) is told: the stored event's id, and whether it was a repeat."""
+
+    id: int
+    duplicate: bool
+    status: str
+    alarm_id: int | None = None
+
+
+def find_device(code: str) -> Device | None:
+    if not code:
+        return None
+    return Device.objects.filter(code=code).first()
+
+
+def ingest(
+    event: DeviceEvent,
+    *,
+    received_at: dt.datetime | None = None,
+    raw: bytes | None = None,
+    content_type: str = "",
+    device: Device | None = None,
+    process_now: bool = True,
+) -> IngestResult:
+    """Store one device event (committed when this returns), then process it.
+
+    Idempotent on (device, external id): a repeat returns the first event's id with ``duplicate``.
+    Events from unknown devices are stored with their raw payload, flagged for an administrator.
+    """
+    received_at = received_at or timezone.now()
+    if device is None:
+        device = find_device(event.device)
+    if device is not None and event.external_id:
+        seen = _existing(device, event.external_id)
+        if seen is not None:
+            return seen
+    row = InboundEvent(
+        received_at=received_at,
+        source=event.source,
+        community_id=device.community_id if device else None,
+        device=device,
+        device_code=event.device[:120],
+        external_id=event.external_id[:200],
+        event_type=event.type,
+        vendor_code=event.vendor_code[:80],
+        zone=event.zone[:60],
+        restore=event.restore,
+        occurred_at=event.occurred_at,
+        clock_drift_s=(
+            round((received_at - event.occurred_at).total_seconds(), 3) if event.occurred_at else None
+        ),
+        text=event.text[:500],
+        data=dict(event.data),
+        raw=raw,
+        content_type=content_type[:200],
+        status=EventStatusChoices.RECEIVED if device else EventStatusChoices.UNKNOWN_DEVICE,
+    )
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+            for picture in event.pictures:
+                _store_picture(row, picture.name, picture.content_type, picture.data)
+    except IntegrityError:
+        # Two copies raced past the check above; the unique constraint kept one.
+        if device is not None and event.external_id:
+            seen = _existing(device, event.external_id)
+            if seen is not None:
+                return seen
+        raise
+    if not process_now or device is None:
+        return IngestResult(row.pk, False, row.status)
+    status, alarm_id = process(row.pk)
+    return IngestResult(row.pk, False, status, alarm_id)
+
+
+def _existing(device: Device, external_id: str) -> IngestResult | None:
+    found = (
+        InboundEvent.objects.filter(device=device, external_id=external_id[:200])
+        .values_list("id", "status", "alarm_id")
+        .first()
+    )
+    if found is None:
+        return None
+    return IngestResult(found[0], True, found[1], found[2])
+
+
+def _store_picture(row: InboundEvent, name: str, content_type: str, data: bytes) -> EventPicture:
+    safe = "".join(ch for ch in (name or "picture") if ch.isalnum() or ch in "._-")[:80] or "picture"
+    picture = EventPicture(event=row, name=name[:120], content_type=content_type[:60], size=len(data))
+    picture.image.save(safe, ContentFile(data), save=False)
+    picture.save()
+    return picture
+
+
+def record_unparseable(
+    *,
+    source: str,
+    device_code: str,
+    raw: bytes,
+    content_type: str,
+    error: str,
+    received_at: dt.datetime | None = None,
+) -> InboundEvent:
+    """Keep a payload nobody could read, with why, for an administrator (nothing a device sent is lost)."""
+    device = find_device(device_code)
+    return InboundEvent.objects.create(
+        received_at=received_at or timezone.now(),
+        source=source,
+        community_id=device.community_id if device else None,
+        device=device,
+        device_code=device_code[:120],
+        raw=raw,
+        content_type=content_type[:200],
+        status=EventStatusChoices.UNPARSEABLE,
+        error=error[:2000],
+    )
+
+
+def process(event_id: int) -> tuple[str, int | None]:
+    """Decide what one stored event means: heartbeat, log only, disarmed, a new alarm, or part of one."""
+    try:
+        with transaction.atomic():
+            return _process(event_id)
+    except Exception as exc:  # keep the event, mark it, let an admin see it — never lose it
+        log.exception("processing event %s failed", event_id)
+        InboundEvent.objects.filter(pk=event_id, status=EventStatusChoices.RECEIVED).update(
+            status=EventStatusChoices.ERROR, error=repr(exc)[:2000], processed_at=timezone.now()
+        )
+        return EventStatusChoices.ERROR, None
+
+
+def _process(event_id: int) -> tuple[str, int | None]:
+    row = InboundEvent.objects.select_for_update().select_related("device").get(pk=event_id)
+    if row.status != EventStatusChoices.RECEIVED or row.device is None:
+        return row.status, row.alarm_id
+    device = row.device
+    # Any message proves the device is alive (R-33.1).
+    Device.objects.filter(pk=device.pk).update(last_seen_at=row.received_at)
+    alarm: Alarm | None = None
+    etype = row.event_type
+    if etype == ev.HEARTBEAT:
+        status = EventStatusChoices.HEARTBEAT
+    elif etype in (ev.ARMING, ev.DISARMING) and not row.restore:
+        _set_armed(device, armed=etype == ev.ARMING)
+        status = EventStatusChoices.LOGGED
+    elif row.restore or etype in ev.LOG_ONLY_TYPES:
+        status = EventStatusChoices.LOGGED
+    else:
+        zone = zone_for(device, row.zone)
+        alarm_type = (zone.alarm_type if zone and zone.alarm_type else etype) or ev.OTHER
+        if zone is not None and not zone.armed and alarm_type not in TWENTY_FOUR_HOUR_TYPES:
+            status = EventStatusChoices.DISARMED
+        else:
+            alarm, joined = _raise_or_join(row, device, zone, alarm_type)
+            status = EventStatusChoices.JOINED if joined else EventStatusChoices.ALARM
+    row.status = status
+    row.alarm = alarm
+    row.processed_at = timezone.now()
+    row.save(update_fields=["status", "alarm", "processed_at"])
+    return status, alarm.pk if alarm else None
+
+
+def zone_for(device: Device, code: str) -> AlarmZone | None:
+    """The zone row for this code, else the device-wide row (code ""), else None (armed by default)."""
+    zones = {z.code: z for z in AlarmZone.objects.filter(device=device, code__in={code, ""})}
+    return zones.get(code) or zones.get("")
+
+
+def _set_armed(device: Device, *, armed: bool) -> None:
+    """An arming/disarming report from a panel applies to all of that panel's zones."""
+    zones = list(AlarmZone.objects.filter(device=device))
+    if not any(z.code == "" for z in zones):
+        zones.append(AlarmZone(community_id=device.community_id, device=device, code=""))
+    for zone in zones:
+        if zone.armed != armed or zone.pk is None:
+            zone.armed = armed
+            zone.save()
+
+
+def policy_for(community_id: int) -> AlarmPolicy:
+    return AlarmPolicy.objects.filter(community_id=community_id).first() or AlarmPolicy(
+        community_id=community_id
+    )
+
+
+def _raise_or_join(
+    row: InboundEvent, device: Device, zone: AlarmZone | None, alarm_type: str
+) -> tuple[Alarm, bool]:
+    at = row.occurred_at or row.received_at
+    window = dt.timedelta(seconds=policy_for(device.community_id).join_window_s)
+    open_alarm = (
+        Alarm.objects.open()
+        .select_for_update()
+        .filter(
+            device=device, zone=row.zone, alarm_type=alarm_type, last_event_at__gte=row.received_at - window
+        )
+        .order_by("-id")
+        .first()
+    )
+    if open_alarm is not None:
+        open_alarm.event_count += 1
+        open_alarm.last_event_at = row.received_at
+        open_alarm.save(update_fields=["event_count", "last_event_at", "updated_at"])
+        _act(open_alarm, AlarmActionChoices.JOIN, by=None, data={"event": row.pk}, at=row.received_at)
+        return open_alarm, True
+    priority = (zone.priority if zone and zone.priority else None) or DEFAULT_PRIORITY.get(alarm_type, 3)
+    title = (zone.name if zone and zone.name else "") or device.name
+    if row.zone and not (zone and zone.name and zone.code == row.zone):
+        title = f"{title} · {row.zone}"
+    alarm = raise_alarm(
+        community_id=device.community_id,
+        alarm_type=alarm_type,
+        priority=priority,
+        title=title,
+        device=device,
+        zone=row.zone,
+        location_id=(zone.location_id if zone and zone.location_id else None) or device.location_id,
+        first_event_at=at,
+        at=row.received_at,
+        data={"event": row.pk},
+    )
+    return alarm, False
+
+
+def raise_alarm(
+    *,
+    community_id: int,
+    alarm_type: str,
+    priority: int | None = None,
+    title: str = "",
+    device: Device | None = None,
+    zone: str = "",
+    location_id: int | None = None,
+    first_event_at: dt.datetime | None = None,
+    at: dt.datetime | None = None,
+    data: dict[str, Any] | None = None,
+) -> Alarm:
+    """Create an alarm with its procedure checklist and its `raise` action (call inside a transaction)."""
+    at = at or timezone.now()
+    alarm = Alarm.objects.create(
+        community_id=community_id,
+        alarm_type=alarm_type,
+        priority=priority or DEFAULT_PRIORITY.get(alarm_type, 3),
+        title=title[:200],
+        device=device,
+        zone=zone[:60],
+        location_id=location_id,
+        created_at=at,
+        first_event_at=first_event_at or at,
+        last_event_at=at,
+    )
+    AlarmChecklistItem.objects.bulk_create(
+        AlarmChecklistItem(alarm=alarm, order=i, text=text[:300])
+        for i, text in enumerate(procedure_steps(community_id, alarm_type), start=1)
+    )
+    _act(alarm, AlarmActionChoices.RAISE, by=None, to_state=AlarmStateChoices.NEW, at=at, data=data)
+    return alarm
+
+
+def procedure_steps(community_id: int | None, alarm_type: str) -> list[str]:
+    """The community's own procedure for this type, else the platform's, else the built-in default."""
+    rows = {
+        p.community_id: p
+        for p in OperatingProcedure.objects.filter(
+            Q(community_id=community_id) | Q(community__isnull=True), alarm_type=alarm_type
+        )
+    }
+    chosen = rows.get(community_id) or rows.get(None)
+    if chosen is not None and chosen.steps:
+        return [str(step) for step in chosen.steps if str(step).strip()]
+    return DEFAULT_PROCEDURES.get(alarm_type, DEFAULT_PROCEDURES["_"])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Workflow
+# ---------------------------------------------------------------------------------------------------
+
+
+def _act(
+    alarm: Alarm,
+    action: str,
+    *,
+    by: Any,
+    to_state: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+    from_state: str | None = None,
+) -> AlarmAction:
+    row = AlarmAction.objects.create(
+        alarm=alarm,
+        community_id=alarm.community_id,
+        action=action,
+        from_state=from_state if from_state is not None else (alarm.state if to_state else ""),
+        to_state=to_state,
+        at=at or timezone.now(),
+        by=by if by is not None and getattr(by, "pk", None) else None,
+        by_name=_name(by),
+        note=note,
+        data=data or {},
+    )
+    alarm_action_recorded.send(sender=AlarmAction, action=row)
+    return row
+
+
+def _name(user: Any) -> str:
+    if user is None:
+        return ""
+    return str(getattr(user, "display_name", "") or getattr(user, "username", "") or user)[:150]
+
+
+def _locked(alarm: Alarm) -> Alarm:
+    return Alarm.objects.select_for_update().select_related("claimed_by").get(pk=alarm.pk)
+
+
+def _require_handler(alarm: Alarm, by: Any) -> None:
+    if not has_perm(by, alarm.community, Perm.HANDLE_ALARMS):
+        raise DomainError("forbidden", _("只有值班员或管理员可以处置报警。"), status=403)
+
+
+def _check_claim(alarm: Alarm, by: Any, take_over: bool) -> str | None:
+    """Two operators never work one alarm unknowingly: acting on another's claim needs `take_over`."""
+    if alarm.claimed_by_id and alarm.claimed_by_id != by.pk:
+        if not take_over:
+            raise DomainError(
+                "claimed",
+                _("该报警正由 %(name)s 处理；如需接管请选择“接管”。") % {"name": _name(alarm.claimed_by)},
+                status=409,
+            )
+        return _name(alarm.claimed_by)
+    return None
+
+
+def _transition(
+    alarm: Alarm,
+    to_state: str,
+    action: str,
+    *,
+    by: Any,
+    note: str = "",
+    take_over: bool = False,
+    at: dt.datetime | None = None,
+    data: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Alarm:
+    _require_handler(alarm, by)
+    with transaction.atomic():
+        alarm = _locked(alarm)
+        if to_state not in ALARM_TRANSITIONS.get(alarm.state, ()):
+            raise DomainError(
+                "invalid_transition",
+                _("报警当前为“%(from)s”，不能改为“%(to)s”。")
+                % {"from": alarm.get_state_display(), "to": AlarmStateChoices(to_state).label},
+                status=409,
+            )
+        _claim_for(alarm, by, take_over, at=at)
+        at = at or timezone.now()
+        from_state = alarm.state
+        alarm.state = to_state
+        stamp = {
+            AlarmStateChoices.ACKNOWLEDGED: "acknowledged_at",
+            AlarmStateChoices.VERIFYING: "verifying_at",
+            AlarmStateChoices.DISPATCHED: "dispatched_at",
+            AlarmStateChoices.RESOLVED: "resolved_at",
+        }[AlarmStateChoices(to_state)]
+        setattr(alarm, stamp, at)
+        for field, value in (extra or {}).items():
+            setattr(alarm, field, value)
+        alarm.save()
+        _act(alarm, action, by=by, from_state=from_state, to_state=to_state, note=note, at=at, data=data)
+        return alarm
+
+
+def _claim_for(alarm: Alarm, by: Any, take_over: bool, *, at: dt.datetime | None = None) -> None:
+    """Make `by` the alarm's handler (recording a take-over), inside the caller's transaction."""
+    previous = _check_claim(alarm, by, take_over)
+    if alarm.claimed_by_id == by.pk:
+        return
+    alarm.claimed_by = by
+    alarm.claimed_at = at or timezone.now()
+    alarm.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+    if previous:
+        _act(alarm, AlarmActionChoices.TAKE_OVER, by=by, data={"from": previous}, at=at)
+    else:
+        _act(alarm, AlarmActionChoices.CLAIM, by=by, at=at)
+
+
+def claim(alarm: Alarm, *, by: Any, take_over: bool = False) -> Alarm:
+    """Say "I am on this one", so every other console shows who handles it."""
+    _require_handler(alarm, by)
+    with transaction.atomic():
+        alarm = _locked(alarm)
+        if not alarm.is_open:
+            raise DomainError("closed", _("该报警已处置完毕。"), status=409)
+        _claim_for(alarm, by, take_over)
+        return alarm
+
+
+def release(alarm: Alarm, *, by: Any) -> Alarm:
+    _require_handler(alarm, by)
+    with transaction.atomic():
+        alarm = _locked(alarm)
+        if alarm.claimed_by_id != by.pk:
+            raise DomainError("not_claimed", _("您没有认领该报警。"), status=409)
+        alarm.claimed_by = None
+        alarm.claimed_at = None
+        alarm.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+        _act(alarm, AlarmActionChoices.RELEASE, by=by)
+        return alarm
+
+
+def acknowledge(alarm: Alarm, *, by: Any, note: str = "", take_over: bool = False) -> Alarm:
+    """The operator has seen it: stops the unacknowledged-alarm escalation."""
+    return _transition(
+        alarm,
+        AlarmStateChoices.ACKNOWLEDGED,
+        AlarmActionChoices.ACKNOWLEDGE,
+        by=by,
+        note=note,
+        take_over=take_over,
+    )
+
+
+def start_verifying(alarm: Alarm, *, by: Any, note: str = "", take_over: bool = False) -> Alarm:
+    return _transition(
+        alarm, AlarmStateChoices.VERIFYING, AlarmActionChoices.VERIFY, by=by, note=note, take_over=take_over
+    )
+
+
+def dispatch(alarm: Alarm, *, by: Any, to: str, note: str = "", take_over: bool = False) -> Alarm:
+    """Send guards to the place; `to` names who went."""
+    to = to.strip()
+    if not to:
+        raise DomainError("dispatched_to_required", _("请填写派往的保安或队伍。"))
+    return _transition(
+        alarm,
+        AlarmStateChoices.DISPATCHED,
+        AlarmActionChoices.DISPATCH,
+        by=by,
+        note=note,
+        take_over=take_over,
+        data={"to": to},
+        extra={"dispatched_to": to[:200]},
+    )
+
+
+def resolve(alarm: Alarm, *, by: Any, outcome: str, note: str, take_over: bool = False) -> Alarm:
+    """Close the alarm with its outcome; the notes are mandatory (complete duty records, 第16条)."""
+    if outcome not in AlarmOutcomeChoices.values:
+        raise DomainError("outcome_required", _("请选择处置结果。"))
+    if not note.strip():
+        raise DomainError("note_required", _("请填写处置说明。"))
+    extra: dict[str, Any] = {"outcome": outcome, "resolution_note": note.strip()}
+    if outcome == AlarmOutcomeChoices.REAL_INCIDENT and alarm.confirmed_real_at is None:
+        extra["confirmed_real_at"] = timezone.now()
+    return _transition(
+        alarm,
+        AlarmStateChoices.RESOLVED,
+        AlarmActionChoices.RESOLVE,
+        by=by,
+        note=note.strip(),
+        take_over=take_over,
+        data={"outcome": outcome},
+        extra=extra,
+    )
+
+
+def confirm_real(alarm: Alarm, *, by: Any, note: str = "") -> Alarm:
+    """第16条: a confirmed case must be reported to the police at once; the report clock starts here."""
+    _require_handler(alarm, by)
+    with transaction.atomic():
+        alarm = _locked(alarm)
+        if alarm.confirmed_real_at is not None:
+            return alarm
+        alarm.confirmed_real_at = timezone.now()
+        alarm.save(update_fields=["confirmed_real_at", "updated_at"])
+        _act(alarm, AlarmActionChoices.CONFIRM_REAL, by=by, note=note)
+        return alarm
+
+
+def report_to_police(
+    alarm: Alarm,
+    *,
+    by: Any,
+    channel: str,
+    reported_at: dt.datetime | None = None,
+    officer: str = "",
+    case_number: str = "",
+    note: str = "",
+) -> PoliceReport:
+    """Record that (and how) the case was reported to the police (第16条)."""
+    _require_handler(alarm, by)
+    if channel not in PoliceChannelChoices.values:
+        raise DomainError("channel_required", _("请选择报警方式。"))
+    now = timezone.now()
+    reported_at = reported_at or now
+    if reported_at > now + dt.timedelta(minutes=1):
+        raise DomainError("reported_in_future", _("报警时间不能晚于当前时间。"))
+    with transaction.atomic():
+        alarm = _locked(alarm)
+        report = PoliceReport.objects.create(
+            alarm=alarm,
+            community_id=alarm.community_id,
+            reported_at=reported_at,
+            channel=channel,
+            officer=officer.strip()[:100],
+            case_number=case_number.strip()[:60],
+            note=note.strip(),
+            recorded_by=by,
+        )
+        changed = ["updated_at"]
+        if alarm.confirmed_real_at is None:
+            alarm.confirmed_real_at = reported_at
+            changed.append("confirmed_real_at")
+        if alarm.police_reported_at is None or reported_at < alarm.police_reported_at:
+            alarm.police_reported_at = reported_at
+            changed.append("police_reported_at")
+        alarm.save(update_fields=changed)
+        _act(
+            alarm,
+            AlarmActionChoices.REPORT_POLICE,
+            by=by,
+            note=note.strip(),
+            data={
+                "report": report.pk,
+                "channel": channel,
+                "officer": report.officer,
+                "case_number": report.case_number,
+                "reported_at": reported_at.isoformat(),
+            },
+        )
+        return report
+
+
+def tick_checklist(alarm: Alarm, item_id: int, *, by: Any, done: bool = True) -> AlarmChecklistItem:
+    _require_handler(alarm, by)
+    with transaction.atomic():
+        alarm = _locked(alarm)
+        item = AlarmChecklistItem.objects.filter(alarm=alarm, pk=item_id).first()
+        if item is None:
+            raise DomainError("not_found", _("没有这个处置步骤。"), status=404)
+        if (item.done_at is not None) == done:
+            return item
+        item.done_at = timezone.now() if done else None
+        item.done_by = by if done else None
+        item.save(update_fields=["done_at", "done_by"])
+        _act(
+            alarm,
+            AlarmActionChoices.CHECKLIST,
+            by=by,
+            note=item.text,
+            data={"item": item.pk, "order": item.order, "done": done},
+        )
+        return item
+
+
+def add_note(alarm: Alarm, *, by: Any, note: str) -> AlarmAction:
+    _require_handler(alarm, by)
+    if not note.strip():
+        raise DomainError("note_required", _("请填写备注内容。"))
+    with transaction.atomic():
+        return _act(_locked(alarm), AlarmActionChoices.NOTE, by=by, note=note.strip())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Escalation (scheduler)
+# ---------------------------------------------------------------------------------------------------
+
+
+def _managers(community_id: int) -> QuerySet[Any]:
+    from anfang.core.models import User
+
+    return User.objects.filter(
+        is_active=True, memberships__community_id=community_id, memberships__role=RoleChoices.MANAGER
+    ).distinct()
+
+
+def notify_managers(alarm: Alarm, kind: str, message: str, *, at: dt.datetime | None = None) -> int:
+    rows = [
+        Notification(
+            community_id=alarm.community_id,
+            user=user,
+            kind=kind,
+            alarm=alarm,
+            message=message[:300],
+            created_at=at or timezone.now(),
+        )
+        for user in _managers(alarm.community_id)
+    ]
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def escalate_overdue(now: dt.datetime | None = None) -> list[Alarm]:
+    """Unacknowledged past the community's limit (default 30 s), and confirmed-real cases not reported
+    to the police within its few minutes (第16条): mark, tell the consoles, notify the managers."""
+    now = now or timezone.now()
+    policies = {p.community_id: p for p in AlarmPolicy.objects.all()}
+    default = AlarmPolicy()
+    escalated: list[Alarm] = []
+    for alarm in Alarm.objects.filter(
+        state=AlarmStateChoices.NEW, escalation_level=0, created_at__lt=now - dt.timedelta(seconds=5)
+    ).select_related("community"):
+        limit = policies.get(alarm.community_id, default).ack_escalation_s
+        if alarm.created_at > now - dt.timedelta(seconds=limit):
+            continue
+        with transaction.atomic():
+            locked = _locked(alarm)
+            if locked.state != AlarmStateChoices.NEW or locked.escalation_level:
+                continue
+            locked.escalation_level = 1
+            locked.escalated_at = now
+            locked.save(update_fields=["escalation_level", "escalated_at", "updated_at"])
+            _act(locked, AlarmActionChoices.ESCALATE, by=None, at=now, data={"after_s": limit})
+            notify_managers(
+                locked,
+                NotificationKindChoices.ESCALATION,
+                _("报警 #%(id)s（%(type)s）超过 %(s)s 秒无人确认。")
+                % {"id": locked.pk, "type": locked.get_alarm_type_display(), "s": limit},
+                at=now,
+            )
+            escalated.append(locked)
+    for alarm in Alarm.objects.filter(
+        confirmed_real_at__isnull=False, police_reported_at__isnull=True, police_overdue_at__isnull=True
+    ):
+        minutes = policies.get(alarm.community_id, default).police_report_minutes
+        assert alarm.confirmed_real_at is not None
+        if alarm.confirmed_real_at > now - dt.timedelta(minutes=minutes):
+            continue
+        with transaction.atomic():
+            locked = _locked(alarm)
+            if locked.police_reported_at is not None or locked.police_overdue_at is not None:
+                continue
+            locked.police_overdue_at = now
+            locked.escalation_level = max(locked.escalation_level, 2)
+            locked.save(update_fields=["police_overdue_at", "escalation_level", "updated_at"])
+            _act(locked, AlarmActionChoices.POLICE_OVERDUE, by=None, at=now, data={"after_min": minutes})
+            notify_managers(
+                locked,
+                NotificationKindChoices.POLICE_OVERDUE,
+                _("报警 #%(id)s 已确认为真实警情，%(m)s 分钟内未向公安报警（第16条）。")
+                % {"id": locked.pk, "m": minutes},
+                at=now,
+            )
+            escalated.append(locked)
+    return escalated
+
+
+# ---------------------------------------------------------------------------------------------------
+# Device heartbeats (R-33.1)
+# ---------------------------------------------------------------------------------------------------
+
+
+def check_heartbeats(now: dt.datetime | None = None) -> tuple[int, int]:
+    """Open an outage and raise a "device offline" alarm for each device silent past twice its interval;
+    close the outage (its return is logged on the alarm) when it is heard from again.
+    Returns (went offline, came back)."""
+    from anfang.devices.models import DeviceOutage
+
+    now = now or timezone.now()
+    back = 0
+    for outage in DeviceOutage.objects.filter(ended_at__isnull=True).select_related("device"):
+        seen = outage.device.last_seen_at
+        if seen is not None and seen > outage.started_at:
+            with transaction.atomic():
+                DeviceOutage.objects.filter(pk=outage.pk).update(ended_at=seen)
+                for alarm in Alarm.objects.open().filter(device=outage.device, alarm_type=ev.DEVICE_OFFLINE):
+                    _act(
+                        alarm,
+                        AlarmActionChoices.NOTE,
+                        by=None,
+                        at=now,
+                        note=_("设备已恢复在线（%(at)s）。")
+                        % {"at": timezone.localtime(seen).strftime("%H:%M:%S")},
+                        data={"device_back_at": seen.isoformat()},
+                    )
+            back += 1
+    open_ids = set(DeviceOutage.objects.filter(ended_at__isnull=True).values_list("device_id", flat=True))
+    gone = 0
+    candidates = Device.objects.filter(
+        status=DeviceStatusChoices.IN_SERVICE, heartbeat_interval_s__isnull=False
+    ).exclude(pk__in=open_ids)
+    for device in candidates.iterator():
+        if not device.is_offline(now):
+            continue
+        with transaction.atomic():
+            DeviceOutage.objects.create(
+                device=device,
+                community_id=device.community_id,
+                started_at=(device.last_seen_at + dt.timedelta(seconds=device.heartbeat_interval_s or 0))
+                if device.last_seen_at
+                else now,
+                last_seen_at=device.last_seen_at,
+            )
+            raise_alarm(
+                community_id=device.community_id,
+                alarm_type=ev.DEVICE_OFFLINE,
+                title=device.name,
+                device=device,
+                location_id=device.location_id,
+                at=now,
+                data={"last_seen_at": device.last_seen_at.isoformat() if device.last_seen_at else None},
+            )
+        gone += 1
+    return gone, back
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading: console order, cameras, the live feed
+# ---------------------------------------------------------------------------------------------------
+
+
+def cameras_for(alarm: Alarm, *, limit: int = 6) -> list[Device]:
+    """Cameras that can see the alarm's place: their field of view holds the device's position or the
+    location, or they are installed at the same location; nearest first."""
+    from shapely.geometry import Point
+
+    cameras = list(
+        Device.objects.filter(
+            community_id=alarm.community_id,
+            kind=DeviceKindChoices.CAMERA,
+            status__in=(DeviceStatusChoices.IN_SERVICE, DeviceStatusChoices.INSTALLED),
+        ).select_related("location")
+    )
+    target = None
+    if alarm.device is not None and alarm.device.position:
+        target = (
+            Point(alarm.device.position["coordinates"]) if "coordinates" in alarm.device.position else None
+        )
+    if target is None and alarm.location is not None and alarm.location.geometry:
+        shape = alarm.location.shape()
+        target = shape.representative_point() if shape is not None else None
+    scored: list[tuple[float, Device]] = []
+    for camera in cameras:
+        if camera.pk == getattr(alarm.device, "pk", None):
+            scored.append((-1.0, camera))
+            continue
+        same_place = alarm.location_id is not None and camera.location_id == alarm.location_id
+        fov = camera.coverage_shape() if camera.coverage else None
+        sees = target is not None and fov is not None and fov.buffer(0.5).contains(target)
+        if not (same_place or sees):
+            continue
+        distance = 0.0
+        if target is not None and camera.position and "coordinates" in camera.position:
+            distance = Point(camera.position["coordinates"]).distance(target)
+        scored.append((distance, camera))
+    scored.sort(key=lambda pair: (pair[0], pair[1].code))
+    return [camera for _, camera in scored[:limit]]
+
+
+def visible_alarms(user: Any) -> AlarmQuerySet:
+    """What a user may see: everything of their communities; police only what was reported to them."""
+    from anfang.core.tenancy import communities_for
+
+    qs: AlarmQuerySet = Alarm.objects.filter(community__in=communities_for(user, Perm.VIEW))
+    handling = communities_for(user, Perm.HANDLE_ALARMS)
+    if not user.is_admin:
+        qs = qs.filter(Q(community__in=handling) | Q(police_reported_at__isnull=False))
+    return qs
+
+
+def alarm_payload(alarm: Alarm) -> dict[str, Any]:
+    """The JSON a console (SSE) or API client gets for one alarm; labels in the active language."""
+    return {
+        "id": alarm.pk,
+        "community": alarm.community.code,
+        "type": alarm.alarm_type,
+        "type_label": str(AlarmTypeChoices(alarm.alarm_type).label)
+        if alarm.alarm_type in AlarmTypeChoices.values
+        else alarm.alarm_type,
+        "priority": alarm.priority,
+        "priority_label": alarm.get_priority_display(),
+        "state": alarm.state,
+        "state_label": alarm.get_state_display(),
+        "open": alarm.is_open,
+        "title": alarm.title,
+        "device": alarm.device.code if alarm.device else None,
+        "device_name": alarm.device.name if alarm.device else None,
+        "zone": alarm.zone,
+        "location": str(alarm.location) if alarm.location else None,
+        "created_at": alarm.created_at.isoformat(),
+        "last_event_at": alarm.last_event_at.isoformat() if alarm.last_event_at else None,
+        "event_count": alarm.event_count,
+        "claimed_by": _name(alarm.claimed_by) if alarm.claimed_by else None,
+        "claimed_by_id": alarm.claimed_by_id,
+        "escalation_level": alarm.escalation_level,
+        "confirmed_real": alarm.confirmed_real_at is not None,
+        "police_reported_at": alarm.police_reported_at.isoformat() if alarm.police_reported_at else None,
+        "outcome": alarm.outcome or None,
+        "outcome_label": alarm.get_outcome_display() if alarm.outcome else None,
+        "updated_at": alarm.updated_at.isoformat() if alarm.updated_at else None,
+    }
+
+
+def _with_relations(qs: AlarmQuerySet) -> AlarmQuerySet:
+    return qs.select_related("community", "device", "location", "claimed_by")
+
+
+def open_alarms(user: Any, community_ids: Iterable[int] | None = None) -> list[Alarm]:
+    qs = visible_alarms(user).open()
+    if community_ids is not None:
+        qs = qs.filter(community_id__in=list(community_ids))
+    return list(_with_relations(qs).console_order())
+
+
+def feed_cursor() -> int:
+    """Where a live feed starts: after the newest alarm action."""
+    last = AlarmAction.objects.order_by("-id").values_list("id", flat=True).first()
+    return last or 0
+
+
+def changes_since(
+    user: Any, cursor: int, *, community_ids: Sequence[int] | None = None, limit: int = 500
+) -> tuple[int, list[dict[str, Any]]]:
+    """Alarms changed after `cursor` (an AlarmAction id), as payloads, and the new cursor.
+
+    Live screens follow the database by id (ARCHITECTURE data flow 3), so any process may serve them.
+    """
+    actions = AlarmAction.objects.filter(id__gt=cursor)
+    if community_ids is not None:
+        actions = actions.filter(community_id__in=list(community_ids))
+    rows = list(actions.order_by("id").values_list("id", "alarm_id", "action")[:limit])
+    if not rows:
+        return cursor, []
+    new_cursor = rows[-1][0]
+    ids: dict[int, list[str]] = {}
+    for _id, alarm_id, action in rows:
+        ids.setdefault(alarm_id, []).append(action)
+    alarms = _with_relations(visible_alarms(user).filter(pk__in=list(ids)))
+    payloads = []
+    for alarm in sorted(alarms, key=lambda a: (a.priority, a.created_at, a.pk)):
+        payload = alarm_payload(alarm)
+        payload["actions"] = ids[alarm.pk]
+        payloads.append(payload)
+    return new_cursor, payloads
+
+
+# ---------------------------------------------------------------------------------------------------
+# Periodic jobs (registered in core.workers.JOBS)
+# ---------------------------------------------------------------------------------------------------
+
+
+class AlarmEscalation:
+    """Every two seconds: escalate unacknowledged and unreported alarms."""
+
+    every = 2.0
+
+    def tick(self, now: dt.datetime | None = None) -> int:
+        return len(escalate_overdue(now))
+
+
+class HeartbeatMonitor:
+    """Every ten seconds: devices gone silent, and devices back (R-33.1)."""
+
+    every = 10.0
+
+    def tick(self, now: dt.datetime | None = None) -> tuple[int, int]:
+        return check_heartbeats(now)
+
+
+class PendingEventSweeper:
+    """Every five seconds: finish events stored but not processed (their process died in between)."""
+
+    every = 5.0
+    grace = dt.timedelta(seconds=3)
+
+    def tick(self, now: dt.datetime | None = None) -> int:
+        now = now or timezone.now()
+        pending = list(
+            InboundEvent.objects.filter(
+                status=EventStatusChoices.RECEIVED, device__isnull=False, received_at__lt=now - self.grace
+            )
+            .order_by("id")
+            .values_list("id", flat=True)[:1000]
+        )
+        for event_id in pending:
+            process(event_id)
+        return len(pending)

@@ -1,0 +1,87 @@
+"""POST /api/v1/events: the generic device event contract."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+from anfang.alarms.choices import EventStatusChoices
+from anfang.alarms.models import Alarm, InboundEvent
+from tests.alarms.conftest import AlarmSite
+from tests.support.api import assert_error, client_for, device_client
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/events"
+
+
+def body(**kw: Any) -> dict[str, Any]:
+    doc = {"device": "PIR-1", "external_id": "evt-1", "type": "perimeter", "occurred_at": "2026-11-27T03:00:00+08:00"}
+    doc.update(kw)
+    return doc
+
+
+def test_device_token_posts_an_event_and_gets_202_with_the_stored_id(site: AlarmSite) -> None:
+    client = device_client(site.detector)
+    response = client.post(URL, body(zone="3"))
+    assert response.status_code == 202, response.content
+    answer = response.json()
+    assert answer["duplicate"] is False and answer["status"] == "alarm"
+    row = InboundEvent.objects.get(pk=answer["id"])
+    assert (row.device, row.zone, row.source) == (site.detector, "3", "api")
+    assert Alarm.objects.get(pk=answer["alarm"]).state == "new"
+    again = client.post(URL, body(zone="3")).json()
+    assert again["duplicate"] is True and again["id"] == answer["id"]
+
+
+def test_pictures_in_base64_are_kept(site: AlarmSite, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    pic = {"name": "a.jpg", "content_type": "image/jpeg", "data": base64.b64encode(b"JPEGDATA").decode()}
+    answer = device_client(site.detector).post(URL, body(pictures=[pic])).json()
+    assert InboundEvent.objects.get(pk=answer["id"]).pictures.get().image.read() == b"JPEGDATA"
+
+
+@pytest.mark.parametrize(
+    ("doc", "field"),
+    [
+        (body(type="explosion"), "type"),
+        (body(occurred_at="yesterday"), "occurred_at"),
+        (body(occurred_at="2026-11-27T03:00:00"), "occurred_at"),
+        (body(external_id=""), "external_id"),
+        (body(pictures=[{"data": "***"}]), "pictures[0].data"),
+        ([1, 2], "body"),
+    ],
+)
+def test_bad_event_is_refused_clearly_and_kept_raw(site: AlarmSite, doc: Any, field: str) -> None:
+    response = device_client(site.detector).post(URL, doc)
+    answer = assert_error(response, 422, "invalid_event")
+    assert answer["field"] == field
+    kept = InboundEvent.objects.get(pk=answer["kept"])
+    assert kept.status == EventStatusChoices.UNPARSEABLE and kept.raw and field in kept.error
+    assert Alarm.objects.count() == 0
+
+
+def test_not_json_is_kept_too(site: AlarmSite) -> None:
+    response = device_client(site.detector).post(URL, b"\x00\xffgarbage", content_type="application/json")
+    assert assert_error(response, 422)["field"] == "body"
+    assert bytes(InboundEvent.objects.get().raw) == b"\x00\xffgarbage"
+
+
+def test_a_device_token_sends_only_for_its_own_device(site: AlarmSite) -> None:
+    response = device_client(site.detector).post(URL, body(device="PIR-B"))
+    assert_error(response, 403)
+    assert InboundEvent.objects.count() == 0
+
+
+def test_a_managers_token_sends_for_their_community_only(site: AlarmSite) -> None:
+    manager = client_for(site.tenancy.manager_a)
+    assert manager.post(URL, body()).status_code == 202
+    assert_error(manager.post(URL, body(device="PIR-B")), 403)
+    unknown = manager.post(URL, body(device="GHOST")).json()
+    assert InboundEvent.objects.get(pk=unknown["id"]).status == EventStatusChoices.UNKNOWN_DEVICE
+
+
+def test_no_token_no_event(site: AlarmSite, client: Any) -> None:
+    assert client.post(URL, body(), content_type="application/json").status_code == 401
