@@ -1,0 +1,22 @@
+"""Dahua `eventManager.cgi?action=attach` event streams (IPC, NVR, ITC traffic cameras).
+
+Bytes in, frozen dataclasses out; no Django, no I/O, no clock. Entry points: `parse_event_block`,
+`parse_event_blocks`, `EventStreamParser` and `to_device_event`.
+"""
+
+from anfang.integrations.dahua.errors import DahuaFormatError
+from anfang.integrations.dahua.mapping import event_type_for, external_id_for, to_device_event
+from anfang.integrations.dahua.models import DahuaEvent, DahuaPlate
+from anfang.integrations.dahua.parser import EventStreamParser, parse_event_block, parse_event_blocks
+
+__all__ = [
+    "DahuaEvent",
+    "DahuaFormatError",
+    "DahuaPlate",
+    "EventStreamParser",
+    "event_type_for",
+    "external_id_for",
+    "parse_event_block",
+    "parse_event_blocks",
+    "to_device_event",
+]
