@@ -217,7 +217,7 @@ def _json_object(payload: bytes) -> dict[str, Any]:
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise MqttPayloadError(f"payload larger than {MAX_PAYLOAD_BYTES} bytes")
     try:
-        body = json.loads(payload.decode("utf-8-sig"))
+        body = json.loads(payload.decode("utf-8-sig"), parse_constant=_no_constant)
     except UnicodeDecodeError as exc:
         raise MqttPayloadError("payload is not UTF-8") from exc
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, huge ints, nesting bombs
@@ -225,6 +225,11 @@ def _json_object(payload: bytes) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise MqttPayloadError("payload must be a JSON object")
     return body
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON and PostgreSQL's jsonb refuses them: refuse them here."""
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def _timestamp(value: object, name: str) -> dt.datetime:
