@@ -112,10 +112,7 @@ def test_optional_fields_and_tolerated_forms() -> None:
         (b"{", "not JSON"),
         (b"\xff\xfe{}", "not UTF-8"),
         (b"[]", "object"),
-        (
-            b'{"external_id": "1", "type": "fire", "occurred_at": "2026-01-01T00:00:00Z", "data": {"t": NaN}}',
-            "NaN",
-        ),
+        (payload(data=...).replace(b"}", b', "data": {"t": NaN}}'), "NaN"),
         (b'"text"', "object"),
         (b"[" * 100000 + b"]" * 100000, "not JSON"),
         (payload(external_id=...), "external_id"),
