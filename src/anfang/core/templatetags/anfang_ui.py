@@ -17,6 +17,9 @@ register = template.Library()
 
 EDITOR_ROLES = {RoleChoices.MANAGER.value, RoleChoices.TECHNICIAN.value, RoleChoices.ADMIN.value}
 AUDIT_ROLES = {RoleChoices.MANAGER.value, RoleChoices.ADMIN.value, RoleChoices.POLICE.value}
+ALARM_ROLES = {RoleChoices.OPERATOR.value, RoleChoices.MANAGER.value, RoleChoices.ADMIN.value}
+DUTY_ROLES = ALARM_ROLES | {RoleChoices.GUARD.value}
+SETUP_ROLES = {RoleChoices.MANAGER.value, RoleChoices.ADMIN.value}
 
 
 @dataclass
@@ -71,6 +74,28 @@ def build_nav(path: str, roles: Iterable[str], community: Any) -> list[NavSectio
                 (_("新增位置"), _url("sites:location_create", code)),
             ]
         section(str(community.name), entries)
+        # 第16条: the alarm centre and duty room of the current community.
+        duty: list[tuple[str, str | None]] = []
+        if roles & ALARM_ROLES:
+            duty.append((_("报警控制台"), _url("alarms:console")))
+        if roles & (ALARM_ROLES | {RoleChoices.POLICE.value}):
+            duty.append((_("报警记录"), _url("alarm_config:history", code)))
+        if roles & DUTY_ROLES:
+            duty += [
+                (_("值班室"), _url("duty:room", code)),
+                (_("值班记录"), _url("duty:log", code)),
+                (_("排班"), _url("duty:roster", code)),
+            ]
+        if roles & ALARM_ROLES:
+            duty.append((_("防区布撤防"), _url("alarm_config:zones", code)))
+        if roles & SETUP_ROLES:
+            duty += [
+                (_("处置预案"), _url("alarm_config:procedures", code)),
+                (_("报警策略"), _url("alarm_config:policy", code)),
+                (_("SIA 报警主机账号"), _url("alarm_config:sia_accounts", code)),
+                (_("设备事件"), _url("alarm_config:events", code)),
+            ]
+        section(_("报警与值班"), duty)
     if is_police:
         section(
             _("监督"),
@@ -94,6 +119,7 @@ def build_nav(path: str, roles: Iterable[str], community: Any) -> list[NavSectio
         admin_entries.append((_("审计日志"), _url("audit_log")))
     if is_admin:
         admin_entries += [
+            (_("未识别的设备事件"), _url("alarm_config:unassigned_events")),
             (_("用户"), _url("admin:core_user_changelist")),
             (_("API 令牌"), _url("tokens")),
             (_("后台管理"), _url("admin:index")),
