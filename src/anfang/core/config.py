@@ -58,6 +58,8 @@ class Config:
     port: int
     allowed_hosts: tuple[str, ...]
     mqtt_url: str
+    mqtt_client_id: str
+    sia_host: str
     sia_port: int
     time_zone: str
     login_failure_limit: int
@@ -97,6 +99,9 @@ def load() -> Config:
         port=_int("ANFANG_PORT", 8000, minimum=1),
         allowed_hosts=allowed,
         mqtt_url=os.environ.get("ANFANG_MQTT_URL", "mqtt://127.0.0.1:1883"),
+        # Fixed, so the broker keeps the ingest worker's persistent session (and its unsent events).
+        mqtt_client_id=os.environ.get("ANFANG_MQTT_CLIENT_ID", "anfang-ingest"),
+        sia_host=os.environ.get("ANFANG_SIA_HOST", "127.0.0.1"),
         sia_port=_int("ANFANG_SIA_PORT", 7000, minimum=1),
         time_zone=os.environ.get("ANFANG_TIME_ZONE", "Asia/Shanghai"),
         login_failure_limit=_int("ANFANG_LOGIN_FAILURE_LIMIT", 5, minimum=1),
