@@ -115,6 +115,7 @@ def test_linedetection_multipart_with_picture() -> None:
     assert (alert.event_type, alert.event_state, alert.channel) == ("linedetection", "active", 1)
     assert alert.date_time == dt.datetime(2025, 8, 3, 15, 51, 35, tzinfo=tz(3))
     assert (alert.region_id, alert.detection_target, alert.ip_address) == (1, "vehicle", "10.17.1.105")
+    assert alert.part_name == "linedetection"
     assert len(alert.pictures) == 1
     picture = alert.pictures[0]
     assert (picture.name, picture.content_type) == ("test-image.jpg", "image/jpeg")
@@ -149,6 +150,7 @@ def test_cn_anpr_plate_with_colour_prefix() -> None:
     assert (anpr.vehicle_type, anpr.vehicle_color) == ("van", "gray")
     assert [p.file_name for p in anpr.pictures] == ["licensePlatePicture.jpg", "detectionPicture.jpg"]
     assert alert.uuid.startswith("2023101018210222000")
+    assert alert.pic_num == 2
 
 
 @pytest.mark.parametrize(

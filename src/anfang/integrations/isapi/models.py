@@ -64,8 +64,10 @@ class IsapiAlert:
     input_port: int | None = None
     uuid: str = ""
     retransmission: bool = False
+    pic_num: int | None = None  # how many pictures the device says it sends with the alert
     anpr: AnprInfo | None = None
     pictures: tuple[Picture, ...] = ()
+    part_name: str = ""  # the multipart part that held the XML ("" for a bare XML body)
 
     @property
     def is_anpr(self) -> bool:

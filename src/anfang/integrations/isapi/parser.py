@@ -83,8 +83,8 @@ def parse_alert(body: bytes, content_type: str = "") -> IsapiAlert:
     body = bytes(body)
     mime = content_type.split(";", 1)[0].strip().lower()
     if mime.startswith("multipart/") or body.lstrip().startswith(b"--"):
-        xml, pictures = _split_multipart(body, content_type)
-        return replace(parse_xml(xml), pictures=pictures)
+        xml, part_name, pictures = _split_multipart(body, content_type)
+        return replace(parse_xml(xml), pictures=pictures, part_name=part_name)
     return parse_xml(body)
 
 
@@ -119,6 +119,7 @@ def parse_xml(data: bytes) -> IsapiAlert:
         input_port=_int(_child_text(root, "inputIOPortID") or _child_text(root, "dynInputIOPortID")),
         uuid=_child_text(root, "UUID"),
         retransmission=_child_text(root, "isDataRetransmission").lower() == "true",
+        pic_num=_int(_child_text(root, "picNum")),
         anpr=_anpr(root),
     )
 
@@ -156,8 +157,8 @@ def split_plate_color(raw: str) -> tuple[str, str]:
 # --- multipart ---------------------------------------------------------------------------------------
 
 
-def _split_multipart(body: bytes, content_type: str) -> tuple[bytes, tuple[Picture, ...]]:
-    """The XML part and the picture parts of a multipart body.
+def _split_multipart(body: bytes, content_type: str) -> tuple[bytes, str, tuple[Picture, ...]]:
+    """The XML part, its name and the picture parts of a multipart body.
 
     Uses the standard library's `email` parser: it handles form-data and mixed alike, accepts the LF
     line ends real captures have, and needs no dependency (see QUALITY.md).
@@ -170,6 +171,7 @@ def _split_multipart(body: bytes, content_type: str) -> tuple[bytes, tuple[Pictu
     except (email.errors.MessageError, ValueError, TypeError, LookupError, IndexError) as exc:
         raise IsapiFormatError(f"unreadable multipart body: {exc}") from exc
     xml: bytes | None = None
+    xml_name = ""
     pictures: list[Picture] = []
     for index, part in enumerate(parts):
         if part.is_multipart():
@@ -177,19 +179,27 @@ def _split_multipart(body: bytes, content_type: str) -> tuple[bytes, tuple[Pictu
         try:
             payload = part.get_payload(decode=True)
             mime = part.get_content_type()
-            name = part.get_filename() or part.get_param("name", header="content-disposition") or ""
+            form_name = _param_text(part.get_param("name", header="content-disposition"))
+            file_name = _param_text(part.get_filename())
         except (email.errors.MessageError, ValueError, TypeError, LookupError, IndexError) as exc:
             raise IsapiFormatError(f"unreadable multipart part {index}: {exc}") from exc
         if not isinstance(payload, bytes) or not payload.strip():
             continue
         if xml is None and ("xml" in mime or payload.lstrip()[:1] == b"<"):
-            xml = payload
+            xml, xml_name = payload, form_name
             continue
-        label = name if isinstance(name, str) else ""
-        pictures.append(Picture(name=label or f"part-{index}", content_type=mime, data=payload))
+        name = file_name or form_name or f"part-{index}"
+        pictures.append(Picture(name=name, content_type=mime, data=payload))
     if xml is None:
         raise IsapiFormatError("the multipart body has no XML part")
-    return xml, tuple(pictures)
+    return xml, xml_name, tuple(pictures)
+
+
+def _param_text(value: object) -> str:
+    """A header parameter as text (RFC 2231 parameters come back as a (charset, language, text) tuple)."""
+    if isinstance(value, tuple) and len(value) == 3:
+        value = value[2]
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _boundary(body: bytes, content_type: str) -> str:
