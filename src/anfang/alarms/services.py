@@ -254,7 +254,7 @@ def _process(event_id: int) -> tuple[str, int | None]:
     elif etype in (ev.ARMING, ev.DISARMING) and not row.restore:
         _set_armed(device, armed=etype == ev.ARMING)
         status = EventStatusChoices.LOGGED
-    elif row.restore or etype in ev.LOG_ONLY_TYPES:
+    elif row.restore or etype in ev.LOG_ONLY_TYPES or is_plate_read(row):
         status = EventStatusChoices.LOGGED
     else:
         zone = zone_for(device, row.zone)
@@ -269,6 +269,12 @@ def _process(event_id: int) -> tuple[str, int | None]:
     row.processed_at = timezone.now()
     row.save(update_fields=["status", "alarm", "processed_at"])
     return status, alarm.pk if alarm else None
+
+
+def is_plate_read(row: InboundEvent) -> bool:
+    """A plate read (ISAPI `ANPR`, Dahua `Traffic*`) is a passage for the vehicles app, not an alarm."""
+    code = row.vendor_code.lower()
+    return row.event_type == ev.OTHER and (code == "anpr" or code.startswith("traffic"))
 
 
 def zone_for(device: Device, code: str) -> AlarmZone | None:
