@@ -286,3 +286,18 @@ def test_feed_follows_changes_and_is_scoped(site: AlarmSite) -> None:
     assert services.changes_since(site.tenancy.operator_a, cursor2) == (cursor2, [])
     # police see only what was reported to them
     assert services.changes_since(site.tenancy.police_a, cursor)[1] == []
+
+
+# --- demo -------------------------------------------------------------------------------------------------
+
+
+def test_demo_has_zones_panel_accounts_and_handled_alarms_with_duty_trail(demo_built: Any) -> None:
+    from anfang.alarms.models import SiaAccount
+
+    alarms = Alarm.objects.filter(community__code="demo1")
+    assert alarms.count() >= 5 and not alarms.open().exists()  # history, nothing left open
+    real = alarms.filter(outcome="real_incident", police_reports__channel="110").get()
+    assert real.police_reported_at is not None and real.police_reported_at - real.created_at < dt.timedelta(minutes=5)
+    assert SiaAccount.objects.filter(device__code="PER-CTRL").exists()
+    assert AlarmZone.objects.get(device__code="PD-P1", code="").name == "周界 P1 段"
+    assert all(a.resolution_note for a in alarms)

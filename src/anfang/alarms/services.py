@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -318,7 +319,9 @@ def _raise_or_join(
         open_alarm.event_count += 1
         open_alarm.last_event_at = row.received_at
         open_alarm.save(update_fields=["event_count", "last_event_at", "updated_at"])
-        _act(open_alarm, AlarmActionChoices.JOIN, by=None, data={"event": row.pk}, at=row.received_at)
+        record_action(
+            open_alarm, AlarmActionChoices.JOIN, by=None, data={"event": row.pk}, at=row.received_at
+        )
         return open_alarm, True
     priority = (zone.priority if zone and zone.priority else None) or DEFAULT_PRIORITY.get(alarm_type, 3)
     title = (zone.name if zone and zone.name else "") or device.name
@@ -370,7 +373,7 @@ def raise_alarm(
         AlarmChecklistItem(alarm=alarm, order=i, text=text[:300])
         for i, text in enumerate(procedure_steps(community_id, alarm_type), start=1)
     )
-    _act(alarm, AlarmActionChoices.RAISE, by=None, to_state=AlarmStateChoices.NEW, at=at, data=data)
+    record_action(alarm, AlarmActionChoices.RAISE, by=None, to_state=AlarmStateChoices.NEW, at=at, data=data)
     return alarm
 
 
@@ -393,7 +396,7 @@ def procedure_steps(community_id: int | None, alarm_type: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------------
 
 
-def _act(
+def record_action(
     alarm: Alarm,
     action: str,
     *,
@@ -404,6 +407,8 @@ def _act(
     at: dt.datetime | None = None,
     from_state: str | None = None,
 ) -> AlarmAction:
+    """Append one step to the alarm's history and tell listeners (the duty log) — in the caller's
+    transaction."""
     row = AlarmAction.objects.create(
         alarm=alarm,
         community_id=alarm.community_id,
@@ -484,7 +489,9 @@ def _transition(
         for field, value in (extra or {}).items():
             setattr(alarm, field, value)
         alarm.save()
-        _act(alarm, action, by=by, from_state=from_state, to_state=to_state, note=note, at=at, data=data)
+        record_action(
+            alarm, action, by=by, from_state=from_state, to_state=to_state, note=note, at=at, data=data
+        )
         return alarm
 
 
@@ -497,9 +504,9 @@ def _claim_for(alarm: Alarm, by: Any, take_over: bool, *, at: dt.datetime | None
     alarm.claimed_at = at or timezone.now()
     alarm.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
     if previous:
-        _act(alarm, AlarmActionChoices.TAKE_OVER, by=by, data={"from": previous}, at=at)
+        record_action(alarm, AlarmActionChoices.TAKE_OVER, by=by, data={"from": previous}, at=at)
     else:
-        _act(alarm, AlarmActionChoices.CLAIM, by=by, at=at)
+        record_action(alarm, AlarmActionChoices.CLAIM, by=by, at=at)
 
 
 def claim(alarm: Alarm, *, by: Any, take_over: bool = False) -> Alarm:
@@ -522,7 +529,7 @@ def release(alarm: Alarm, *, by: Any) -> Alarm:
         alarm.claimed_by = None
         alarm.claimed_at = None
         alarm.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
-        _act(alarm, AlarmActionChoices.RELEASE, by=by)
+        record_action(alarm, AlarmActionChoices.RELEASE, by=by)
         return alarm
 
 
@@ -591,7 +598,7 @@ def confirm_real(alarm: Alarm, *, by: Any, note: str = "") -> Alarm:
             return alarm
         alarm.confirmed_real_at = timezone.now()
         alarm.save(update_fields=["confirmed_real_at", "updated_at"])
-        _act(alarm, AlarmActionChoices.CONFIRM_REAL, by=by, note=note)
+        record_action(alarm, AlarmActionChoices.CONFIRM_REAL, by=by, note=note)
         return alarm
 
 
@@ -633,7 +640,7 @@ def report_to_police(
             alarm.police_reported_at = reported_at
             changed.append("police_reported_at")
         alarm.save(update_fields=changed)
-        _act(
+        record_action(
             alarm,
             AlarmActionChoices.REPORT_POLICE,
             by=by,
@@ -661,7 +668,7 @@ def tick_checklist(alarm: Alarm, item_id: int, *, by: Any, done: bool = True) ->
         item.done_at = timezone.now() if done else None
         item.done_by = by if done else None
         item.save(update_fields=["done_at", "done_by"])
-        _act(
+        record_action(
             alarm,
             AlarmActionChoices.CHECKLIST,
             by=by,
@@ -676,7 +683,7 @@ def add_note(alarm: Alarm, *, by: Any, note: str) -> AlarmAction:
     if not note.strip():
         raise DomainError("note_required", _("请填写备注内容。"))
     with transaction.atomic():
-        return _act(_locked(alarm), AlarmActionChoices.NOTE, by=by, note=note.strip())
+        return record_action(_locked(alarm), AlarmActionChoices.NOTE, by=by, note=note.strip())
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -728,7 +735,7 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[Alarm]:
             locked.escalation_level = 1
             locked.escalated_at = now
             locked.save(update_fields=["escalation_level", "escalated_at", "updated_at"])
-            _act(locked, AlarmActionChoices.ESCALATE, by=None, at=now, data={"after_s": limit})
+            record_action(locked, AlarmActionChoices.ESCALATE, by=None, at=now, data={"after_s": limit})
             notify_managers(
                 locked,
                 NotificationKindChoices.ESCALATION,
@@ -751,7 +758,9 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[Alarm]:
             locked.police_overdue_at = now
             locked.escalation_level = max(locked.escalation_level, 2)
             locked.save(update_fields=["police_overdue_at", "escalation_level", "updated_at"])
-            _act(locked, AlarmActionChoices.POLICE_OVERDUE, by=None, at=now, data={"after_min": minutes})
+            record_action(
+                locked, AlarmActionChoices.POLICE_OVERDUE, by=None, at=now, data={"after_min": minutes}
+            )
             notify_managers(
                 locked,
                 NotificationKindChoices.POLICE_OVERDUE,
@@ -782,7 +791,7 @@ def check_heartbeats(now: dt.datetime | None = None) -> tuple[int, int]:
             with transaction.atomic():
                 DeviceOutage.objects.filter(pk=outage.pk).update(ended_at=seen)
                 for alarm in Alarm.objects.open().filter(device=outage.device, alarm_type=ev.DEVICE_OFFLINE):
-                    _act(
+                    record_action(
                         alarm,
                         AlarmActionChoices.NOTE,
                         by=None,
@@ -993,3 +1002,82 @@ class PendingEventSweeper:
         for event_id in pending:
             process(event_id)
         return len(pending)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Configuration pages: arming and disarming by hand, processing a stored event again
+# ---------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _attributed(by: Any) -> Iterator[None]:
+    """Attribute change-log rows to `by` when no request (or another user) already does."""
+    from anfang.core import audit
+
+    current = audit.current().user
+    if by is not None and getattr(current, "pk", None) != getattr(by, "pk", None):
+        with audit.actor(by):
+            yield
+    else:
+        yield
+
+
+def set_armed(device: Device, *, armed: bool, by: Any, zone: AlarmZone | None = None) -> list[AlarmZone]:
+    """Arm or disarm one zone, or the whole device (every zone of it); change-logged with `by` (R-33.5)."""
+    if not has_perm(by, device.community, Perm.HANDLE_ALARMS):
+        raise DomainError("forbidden", _("只有值班员或管理员可以布防、撤防。"), status=403)
+    if zone is not None and zone.device_id != device.pk:
+        raise DomainError("not_found", _("没有这个防区。"), status=404)
+    with _attributed(by), transaction.atomic():
+        if zone is None:
+            _set_armed(device, armed=armed)
+            return list(AlarmZone.objects.filter(device=device))
+        locked = AlarmZone.objects.select_for_update().get(pk=zone.pk)
+        if locked.armed != armed:
+            locked.armed = armed
+            locked.save()
+        return [locked]
+
+
+def reprocess(event: InboundEvent, *, by: Any) -> tuple[str, int | None]:
+    """Process a stored event again: one that failed (`error`, after a fix), or one from a device that
+    was unknown then and is registered now (platform admins only). Nothing else is reprocessable."""
+    if event.status == EventStatusChoices.UNKNOWN_DEVICE:
+        if not getattr(by, "is_admin", False):
+            raise DomainError("forbidden", _("只有平台管理员可以重新处理未知设备的事件。"), status=403)
+        device = find_device(event.device_code)
+        if device is None:
+            raise DomainError(
+                "unknown_device",
+                _("设备“%(code)s”仍未登记，请先登记该设备。") % {"code": event.device_code},
+                status=409,
+            )
+        try:
+            with transaction.atomic():
+                InboundEvent.objects.filter(pk=event.pk, status=EventStatusChoices.UNKNOWN_DEVICE).update(
+                    device=device,
+                    community_id=device.community_id,
+                    status=EventStatusChoices.RECEIVED,
+                    error="",
+                    processed_at=None,
+                )
+        except IntegrityError as exc:
+            raise DomainError(
+                "duplicate", _("该设备已有同一事件编号的事件，本事件是重复上报。"), status=409
+            ) from exc
+    elif event.status == EventStatusChoices.ERROR:
+        community = event.community if event.community_id else None
+        allowed = getattr(by, "is_admin", False) or (
+            community is not None and has_perm(by, community, Perm.MANAGE_DUTY)
+        )
+        if not allowed:
+            raise DomainError("forbidden", _("只有管理员可以重新处理事件。"), status=403)
+        InboundEvent.objects.filter(pk=event.pk, status=EventStatusChoices.ERROR).update(
+            status=EventStatusChoices.RECEIVED, error="", processed_at=None
+        )
+    else:
+        raise DomainError(
+            "not_reprocessable", _("只有处理出错或来自未登记设备的事件可以重新处理。"), status=409
+        )
+    log.info("event %s reprocessed by %s", event.pk, _name(by))
+    return process(event.pk)

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import box, shape
 
+from anfang.alarms.demo import seed_alarm_demo
 from anfang.core.choices import RoleChoices
 from anfang.core.models import Membership, User
 from anfang.devices.choices import CertificateTypeChoices, DeviceStatusChoices, IssuerLevelChoices
@@ -1387,6 +1388,7 @@ def build_demo(*, force: bool = False, password: str | None = None) -> DemoResul
         demo2 = _build_demo2(station2, company2, models)
         _ensure_users(password, force=force)
         _seed_duty(demo1)
+        seed_alarm_demo(demo1)
     return DemoResult(created=True, communities=[demo1, demo2], logins=demo_logins(), password=password)
 
 
