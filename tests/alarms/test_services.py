@@ -301,3 +301,12 @@ def test_demo_has_zones_panel_accounts_and_handled_alarms_with_duty_trail(demo_b
     assert SiaAccount.objects.filter(device__code="PER-CTRL").exists()
     assert AlarmZone.objects.get(device__code="PD-P1", code="").name == "周界 P1 段"
     assert all(a.resolution_note for a in alarms)
+
+
+def test_device_page_shows_its_outages(site: AlarmSite, client: Any) -> None:
+    t0 = timezone.now() - dt.timedelta(hours=1)
+    Device.objects.filter(pk=site.detector.pk).update(heartbeat_interval_s=60, last_seen_at=t0)
+    services.check_heartbeats(t0 + dt.timedelta(minutes=5))
+    client.force_login(site.tenancy.manager_a)
+    page = client.get(f"/c/a/devices/{site.detector.code}/").content.decode()
+    assert "在线与离线记录" in page and "仍离线" in page

@@ -193,6 +193,7 @@ class DeviceDetailView(DeviceMixin, ObjectDetailView):
             if device.device_model
             else None,
             "acceptances": device.acceptance_records.all(),
+            "outages": device.outages.all()[:20],
             "authorisations": authorisations,
             "history": [(r, change_rows(r.before, r.after)) for r in records.order_by("-seq")[:50]],
             "next_statuses": [
