@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("anfang.devices.urls")),
     path("", include("anfang.compliance.urls")),
     path("", include("anfang.duty.urls")),
+    path("", include(("anfang.alarms.urls_config", "alarm_config"))),
 ]
