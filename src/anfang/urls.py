@@ -12,6 +12,7 @@ from anfang.core.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("ingest/", include("anfang.alarms.urls_ingest")),  # vendor pushes (ISAPI, Dahua)
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("anfang.core.urls")),
     path("", include("anfang.sites.urls")),
