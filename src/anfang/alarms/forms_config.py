@@ -65,6 +65,7 @@ class ProcedureForm(forms.Form):
         label=_("处置步骤"),
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("每行一个步骤，按处置顺序填写。"),
+        error_messages={"required": _("至少填写一个步骤。")},
     )
 
     def clean_steps(self) -> list[str]:

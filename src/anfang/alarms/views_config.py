@@ -39,7 +39,9 @@ from anfang.alarms.choices import (
 from anfang.alarms.filters import AlarmFilterSet, InboundEventFilterSet
 from anfang.alarms.forms_config import (
     AlarmPolicyForm,
+    AlarmZoneForm,
     ProcedureForm,
+    SiaAccountForm,
     alarm_devices,
 )
 from anfang.alarms.models import (
@@ -285,6 +287,8 @@ def zones(request: HttpRequest, code: str) -> HttpResponse:
 
 
 class ZoneMixin(CommunityMixin):
+    form_class = AlarmZoneForm
+
     def get_object(self) -> AlarmZone:
         return get_object_or_404(
             AlarmZone.objects.filter(community=self.community).select_related("device"), pk=self.kwargs["pk"]
@@ -530,6 +534,8 @@ def sia_accounts(request: HttpRequest, code: str) -> HttpResponse:
 
 
 class SiaMixin(CommunityMixin):
+    form_class = SiaAccountForm
+
     def get_object(self) -> SiaAccount:
         return get_object_or_404(SiaAccount.objects.filter(community=self.community), pk=self.kwargs["pk"])
 
