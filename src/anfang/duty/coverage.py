@@ -7,6 +7,7 @@ minutes of [a, c) are those of [a, b) plus those of [b, c), wherever b falls.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ def timeline(spans: Iterable[Span], start: dt.datetime, end: dt.datetime) -> lis
     bounds = sorted({start, end, *events})
     on_duty: Counter[Hashable] = Counter()
     pieces: list[Piece] = []
-    for left, right in zip(bounds, bounds[1:], strict=False):
+    for left, right in itertools.pairwise(bounds):
         for sign, people in events.get(left, []):
             for person in people:
                 on_duty[person] += sign

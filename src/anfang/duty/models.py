@@ -28,6 +28,29 @@ def _default_weekdays() -> list[int]:
     return list(ALL_WEEKDAYS)
 
 
+class WithPeople(CommunityScopedModel):
+    """A record whose ``people`` (many-to-many) belong in its change-log snapshot (R-33.5).
+
+    Services set ``pending_people`` before ``save()`` so the one change record written on save already
+    carries the new people; the stored row (read back for "before") carries the old ones.
+    """
+
+    pending_people: list[int] | None = None
+
+    class Meta:
+        abstract = True
+
+    def snapshot(self) -> dict[str, Any]:
+        data = super().snapshot()
+        if self.pending_people is not None:
+            data["people"] = sorted(self.pending_people)
+        elif self.pk is not None:
+            data["people"] = sorted(self.people.values_list("pk", flat=True))  # type: ignore[attr-defined]
+        else:
+            data["people"] = []
+        return data
+
+
 class Roster(CommunityScopedModel):
     """The duty roster (排班表) of one duty room or monitoring centre; at most one per room."""
 
@@ -101,7 +124,7 @@ def spans_from_rows(rows: Any) -> list[coverage.Span]:
     return [coverage.Span(s, e, frozenset(people)) for s, e, people in shifts.values()]
 
 
-class ShiftPattern(CommunityScopedModel):
+class ShiftPattern(WithPeople):
     """One slot of a roster's weekly pattern (e.g. 早班 08:00–16:00 every day, Asia/Shanghai), from which
     concrete shifts are generated ahead (``services.extend_rosters``)."""
 
@@ -149,7 +172,7 @@ class ShiftPattern(CommunityScopedModel):
         return starts, ends
 
 
-class Shift(CommunityScopedModel):
+class Shift(WithPeople):
     """Who is on duty in a room from ``starts_at`` to ``ends_at`` (aware, stored UTC). Shifts may overlap."""
 
     roster = models.ForeignKey(
@@ -219,7 +242,11 @@ class Handover(AppendOnlyRecord):
 
     community = models.ForeignKey("sites.Community", on_delete=models.CASCADE, related_name="+")
     roster = models.ForeignKey(
-        Roster, on_delete=models.PROTECT, related_name="handovers", verbose_name=_("值班室/监控中心")
+        Roster,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="handovers",
+        verbose_name=_("值班室/监控中心"),
     )
     at = models.DateTimeField(_("交接时间"), default=timezone.now, db_index=True)
     handed_over_by = models.ForeignKey(
@@ -318,7 +345,8 @@ class DutyLogEntry(AppendOnlyRecord):
             assert action is not None
             label = str(action.get_action_display())
             alarm = f"#{action.alarm_id} {action.alarm.get_alarm_type_display()}"
-            where = action.alarm.location.name if action.alarm.location_id else ""
+            place = action.alarm.location
+            where = place.name if place is not None else ""
             if where:
                 head = gettext("%(action)s：%(alarm)s（%(where)s）") % {
                     "action": label,

@@ -1070,22 +1070,109 @@ class DutyRoom(Rule):
 
 @register
 class RoundTheClockDuty(Rule):
-    """R-16: duty room and monitoring centre manned 24 h with complete duty records; the roster and
-    duty log arrive with the duty feature, so this is reported as not yet evaluable."""
+    """R-16: duty room and monitoring centre manned 24 h with complete duty records (第16条).
+
+    Checks: each duty room and monitoring centre has a duty roster whose shifts put at least the
+      roster's minimum number of people on duty at every minute of the next 7 days.
+    Fails: a room has no roster, or a minute of the next 7 days has fewer people on shift than the
+      minimum (the gaps are listed in Asia/Shanghai time).
+    Not evaluable: the community registers no duty room or monitoring centre.
+    """
 
     id = "R-16"
     article = "第16条"
     title_zh = "值班室和监控中心24小时值守，值班记录完整，警情及时报警"
     title_en = "Duty room and monitoring centre manned 24 h, complete duty records, alarms reported"
 
+    window = dt.timedelta(days=7)
+
     def check(self, site: SiteSnapshot, ctx: CheckContext) -> Iterable[Finding]:
-        rooms = len(site.places_by_kind.get(LocationKindChoices.DUTY_ROOM, []))
-        centres = len(site.places_by_kind.get(LocationKindChoices.MONITORING_CENTRE, []))
-        yield self.not_evaluable(
-            site,
-            "值班排班（每日 1440 分钟全覆盖）、值班记录和警情处置将随值班功能提供，目前无法评估。",
-            "The duty roster (all 1,440 minutes a day), duty log and alarm handling arrive with the duty "
-            "feature; not evaluable yet.",
-            duty_rooms=rooms,
-            monitoring_centres=centres,
-        )
+        from anfang.duty import coverage
+        from anfang.duty.models import Roster, Shift, spans_from_rows
+
+        rooms = [
+            *site.places_by_kind.get(LocationKindChoices.DUTY_ROOM, []),
+            *site.places_by_kind.get(LocationKindChoices.MONITORING_CENTRE, []),
+        ]
+        if not rooms:
+            yield self.not_evaluable(
+                site,
+                "没有登记安防值班室或监控中心，无法检查24小时值守。",
+                "No duty room or monitoring centre is registered; round-the-clock duty cannot be checked.",
+            )
+            return
+        start = coverage.floor_minute(ctx.now)
+        end = start + self.window
+        # Two queries for the whole community (rules otherwise read only the snapshot).
+        rosters = {
+            r.location_id: r
+            for r in Roster.objects.filter(location_id__in=[room.id for room in rooms]).only(
+                "pk", "location_id", "name", "min_people"
+            )
+        }
+        rows: dict[int, list[Any]] = {}
+        for row in (
+            Shift.objects.filter(roster__in=list(rosters.values()), starts_at__lt=end, ends_at__gt=start)
+            .values_list("roster_id", "pk", "starts_at", "ends_at", "people")
+            .order_by("pk")
+        ):
+            rows.setdefault(row[0], []).append(row[1:])
+        for room in rooms:
+            kind_zh = "值班室" if room.kind == LocationKindChoices.DUTY_ROOM else "监控中心"
+            kind_en = "Duty room" if room.kind == LocationKindChoices.DUTY_ROOM else "Monitoring centre"
+            roster = rosters.get(room.id)
+            if roster is None:
+                yield self.failed(
+                    [ref(room)],
+                    f"{kind_zh}“{room.name}”没有值班排班表，无法保证24小时值守。",
+                    f"{kind_en} “{room.name}” has no duty roster; round-the-clock duty is not ensured.",
+                    roster=None,
+                )
+                continue
+            gaps = coverage.uncovered_intervals(
+                spans_from_rows(rows.get(roster.pk, [])), start, end, roster.min_people
+            )
+            minutes = sum(int((e - s) // coverage.MINUTE) for s, e in gaps)
+            details = {
+                "roster": roster.name,
+                "min_people": roster.min_people,
+                "window_days": self.window.days,
+                "uncovered_minutes": minutes,
+                "gaps": [{"start": _local(s).isoformat(), "end": _local(e).isoformat()} for s, e in gaps],
+            }
+            if gaps:
+                listed = [_gap_text(s, e) for s, e in gaps[:MAX_LISTED]]
+                more_zh = f"等 {len(gaps)} 段" if len(gaps) > MAX_LISTED else ""
+                more_en = f" and {len(gaps) - MAX_LISTED} more" if len(gaps) > MAX_LISTED else ""
+                yield self.failed(
+                    [ref(room)],
+                    f"{kind_zh}“{room.name}”未来7天有 {minutes} 分钟在岗人数少于 {roster.min_people} 人："
+                    + "、".join(listed)
+                    + f"{more_zh}（北京时间）。",
+                    f"{kind_en} “{room.name}” has fewer than {roster.min_people} on duty for {minutes} "
+                    f"minutes of the next 7 days: " + ", ".join(listed) + f"{more_en} (Asia/Shanghai).",
+                    **details,
+                )
+            else:
+                yield self.passed(
+                    [ref(room)],
+                    f"{kind_zh}“{room.name}”未来7天每一分钟都有不少于 {roster.min_people} 人在岗。",
+                    f"{kind_en} “{room.name}” has at least {roster.min_people} on duty at every minute of "
+                    "the next 7 days.",
+                    **details,
+                )
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.localtime(value)
+
+
+def _gap_text(start: dt.datetime, end: dt.datetime) -> str:
+    """``11-28 00:00–08:00`` or, across midnight, ``11-28 16:00–11-29 08:00`` (local time)."""
+    s, e = _local(start), _local(end)
+    if e.date() == s.date() or (e - s <= dt.timedelta(days=1) and e.time() == dt.time(0)):
+        end_text = "24:00" if e.date() != s.date() else f"{e:%H:%M}"
+        return f"{s:%m-%d %H:%M}–{end_text}"
+    return f"{s:%m-%d %H:%M}–{e:%m-%d %H:%M}"
