@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from django import forms
@@ -287,7 +287,7 @@ def zones(request: HttpRequest, code: str) -> HttpResponse:
 
 
 class ZoneMixin(CommunityMixin):
-    form_class = AlarmZoneForm
+    form_class: ClassVar[type[forms.BaseForm]] = AlarmZoneForm
 
     def get_object(self) -> AlarmZone:
         return get_object_or_404(
@@ -534,7 +534,7 @@ def sia_accounts(request: HttpRequest, code: str) -> HttpResponse:
 
 
 class SiaMixin(CommunityMixin):
-    form_class = SiaAccountForm
+    form_class: ClassVar[type[forms.BaseForm]] = SiaAccountForm
 
     def get_object(self) -> SiaAccount:
         return get_object_or_404(SiaAccount.objects.filter(community=self.community), pk=self.kwargs["pk"])
