@@ -131,6 +131,7 @@ def test_new_event_gets_a_new_id_and_restore_differs_from_start() -> None:
         ("nicbroken", events.DEVICE_FAULT),
         ("ipconflict", events.DEVICE_FAULT),
         ("illaccess", events.DEVICE_FAULT),
+        ("heartBeat", events.HEARTBEAT),
         ("ANPR", events.OTHER),
         ("facedetection", events.OTHER),
     ],
@@ -171,6 +172,11 @@ def test_anpr_colour_from_prefix_when_the_element_says_unknown() -> None:
     assert alert.anpr is not None
     assert (alert.anpr.plate, alert.anpr.plate_color) == ("辽H12345", "yellow")
     assert alert.is_anpr
+
+
+def test_bare_xml_labelled_multipart_is_still_read() -> None:
+    alert = parse_alert(alert_xml().encode(), "multipart/form-data; boundary=boundary")
+    assert alert.event_type == "shelteralarm" and alert.pictures == ()
 
 
 def test_multipart_mixed_with_crlf_and_binary_pictures() -> None:

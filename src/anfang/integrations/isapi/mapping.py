@@ -30,6 +30,7 @@ TYPE_BY_EVENT: Final[dict[str, str]] = {
     "nicbroken": events.DEVICE_FAULT,
     "ipconflict": events.DEVICE_FAULT,
     "illaccess": events.DEVICE_FAULT,  # illegal log-in attempts
+    "heartbeat": events.HEARTBEAT,  # keep-alive pushes: update last-seen only
     "anpr": events.OTHER,  # plate reads go to the vehicles app (`IsapiAlert.is_anpr`)
 }
 

@@ -82,7 +82,10 @@ def parse_alert(body: bytes, content_type: str = "") -> IsapiAlert:
         raise IsapiFormatError("the body must be bytes")
     body = bytes(body)
     mime = content_type.split(";", 1)[0].strip().lower()
-    if mime.startswith("multipart/") or body.lstrip().startswith(b"--"):
+    start = body.removeprefix(codecs.BOM_UTF8).lstrip()[:2]
+    # The body decides before the header does: devices and proxies label bodies wrongly.
+    multipart = start == b"--" or (mime.startswith("multipart/") and start[:1] != b"<")
+    if multipart:
         xml, part_name, pictures = _split_multipart(body, content_type)
         return replace(parse_xml(xml), pictures=pictures, part_name=part_name)
     return parse_xml(body)
