@@ -26,7 +26,7 @@ from anfang.alarms.models import Alarm, InboundEvent
 from anfang.alarms.workers import MqttListener, parse_broker_url
 from anfang.core.config import ConfigError
 from anfang.devices.models import Device
-from tests.support.mosquitto import Broker, free_port, mosquitto
+from tests.support.mosquitto import Broker, free_port, mosquitto, sqlite_read_uncommitted
 from tests.support.shared_data import protocol_fixture
 
 REPO = Path(__file__).resolve().parents[2]
@@ -92,9 +92,12 @@ def broker(tmp_path: Path) -> Iterator[Broker]:
 
 @pytest.fixture
 def listening(broker: Broker, transactional_db: Any) -> Iterator[MqttListener]:
+    unlocked = sqlite_read_uncommitted()
+    next(unlocked)
     with RunningListener(broker, f"anfang-test-{uuid.uuid4().hex[:8]}") as listener:
         wait_for(listener.subscribed.is_set, what="the subscriptions")
         yield listener
+    next(unlocked, None)
 
 
 @pytest.fixture

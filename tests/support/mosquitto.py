@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,6 +119,28 @@ class Broker:
         if self.process.stderr is not None:
             self.process.stderr.close()
         self.process = None
+
+
+def sqlite_read_uncommitted() -> Iterator[None]:
+    """For worker tests on the in-memory SQLite test database (shared cache), where a reader in one
+    thread makes a writer in another fail at once with "table is locked": readers take no table locks
+    while this runs (a generator for a fixture to `yield from`). Nothing changes on PostgreSQL."""
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    def unlock(sender: Any, connection: Any, **kwargs: Any) -> None:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA read_uncommitted = 1")
+
+    connection_created.connect(unlock)
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        unlock(None, connection)
+    try:
+        yield
+    finally:
+        connection_created.disconnect(unlock)
 
 
 @contextmanager
