@@ -6,8 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.support import factories
+
+# Speed is measured in benchmarks, never in unit tests: no per-example deadline (a loaded CI machine
+# would make property tests flaky), and slow data generation is not an error.
+settings.register_profile("anfang", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("anfang")
 
 
 @dataclass

@@ -28,6 +28,7 @@ ARMING: Final = "arming"  # closing / arming report (SIA CL, CID 401 restore=clo
 DISARMING: Final = "disarming"  # opening / disarming report (SIA OP)
 TEST: Final = "test"  # periodic test / supervision (SIA RP, CID 602)
 HEARTBEAT: Final = "heartbeat"  # keep-alive; updates the device's last-seen time only
+INFO: Final = "info"  # housekeeping worth keeping but never alarming: zone bypass, alarm silenced
 OTHER: Final = "other"
 
 EVENT_TYPES: Final[tuple[str, ...]] = (
@@ -47,11 +48,12 @@ EVENT_TYPES: Final[tuple[str, ...]] = (
     DISARMING,
     TEST,
     HEARTBEAT,
+    INFO,
     OTHER,
 )
 
 # Event types that never become an alarm on their own: they are logged (and may update state).
-LOG_ONLY_TYPES: Final[frozenset[str]] = frozenset({MOTION, ARMING, DISARMING, TEST, HEARTBEAT})
+LOG_ONLY_TYPES: Final[frozenset[str]] = frozenset({MOTION, ARMING, DISARMING, TEST, HEARTBEAT, INFO})
 
 SOURCES: Final[tuple[str, ...]] = ("api", "isapi", "dahua", "mqtt", "sia", "system")
 

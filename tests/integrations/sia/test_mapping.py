@@ -13,7 +13,7 @@ from anfang.integrations.sia import event_type_for
     ("code", "event_type", "restore"),
     [
         ("BA", ev.INTRUSION, False),
-        ("BB", ev.OTHER, False),  # bypass
+        ("BB", ev.INFO, False),  # bypass: logged, never an alarm
         ("BH", ev.INTRUSION, True),
         ("BR", ev.INTRUSION, True),
         ("BT", ev.DEVICE_FAULT, False),
@@ -52,7 +52,7 @@ from anfang.integrations.sia import event_type_for
         ("LT", ev.DEVICE_FAULT, False),
         ("DF", ev.INTRUSION, False),
         ("UA", ev.OTHER, False),
-        ("JD", ev.OTHER, False),  # date changed: logged, no alarm type
+        ("JD", ev.INFO, False),  # date changed: logged, no alarm
         ("ba", ev.INTRUSION, False),
     ],
 )

@@ -47,8 +47,8 @@ _SECOND: Final[dict[str, tuple[str | None, bool]]] = {
     "J": (ev.DEVICE_FAULT, True),  # trouble restore
     "Q": (ev.DEVICE_FAULT, True),  # supervisory trouble restore (FQ)
     "E": (ev.DEVICE_FAULT, True),  # swinger trouble restore (BE)
-    "B": (ev.OTHER, False),  # bypass
-    "U": (ev.OTHER, True),  # unbypass
+    "B": (ev.INFO, False),  # bypass: logged, never an alarm
+    "U": (ev.INFO, True),  # unbypass
     "X": (ev.TEST, False),  # test
     "I": (ev.TEST, False),  # fire test begin (FI)
     "K": (ev.TEST, False),  # fire test end (FK)
@@ -152,16 +152,39 @@ _CODES: Final[dict[str, tuple[str, bool]]] = {
     # pysiaalarm's table), and a substituted panel.
     **dict.fromkeys(["TA", "TT", "ES", "XS", "JA", "AA"], (ev.TAMPER, False)),
     **dict.fromkeys(["TH", "TR", "TJ", "EJ", "XJ", "JC"], (ev.TAMPER, True)),
-    "TB": (ev.OTHER, False),
-    "TU": (ev.OTHER, True),
+    # Housekeeping: date/time changed, schedules, log, user codes changed, power-up, remote programming.
+    **dict.fromkeys(
+        [
+            "JD",
+            "JT",
+            "JL",
+            "JO",
+            "JP",
+            "JR",
+            "JS",
+            "JV",
+            "JK",
+            "JX",
+            "RR",
+            "RS",
+            "RB",
+            "LB",
+            "LS",
+            "LE",
+            "LX",
+        ],
+        (ev.INFO, False),
+    ),
+    "TB": (ev.INFO, False),  # tamper bypass
+    "TU": (ev.INFO, True),
     "EA": (ev.INTRUSION, False),  # exit alarm
     "DF": (ev.INTRUSION, False),  # door forced
     "DL": (ev.DOOR, False),  # door left open
     "DH": (ev.DOOR, True),
     "DR": (ev.DOOR, True),
     "FV": (ev.DEVICE_FAULT, True),  # fire supervision restore, not "verified"
-    "FL": (ev.OTHER, False),  # fire alarm silenced: the fire is not over
-    "NS": (ev.OTHER, True),  # activity resumed
+    "FL": (ev.INFO, False),  # fire alarm silenced: the fire is not over, its alarm stays open
+    "NS": (ev.INFO, True),  # activity resumed
 }
 
 CID_RESTORE: Final = "3"  # Contact ID qualifier: 1 new event, 3 restore, 6 previously reported
