@@ -33,7 +33,7 @@ def duty(tenancy: Any) -> Any:
     slot = services.save_pattern(
         ShiftPattern(roster=r, name="白班", start_time=dt.time(8), end_time=dt.time(16)), [tenancy.manager_a]
     )
-    services.add_log_entry(tenancy.a, by=tenancy.operator_a, text="巡查南门，一切正常")
+    services.add_log_entry(tenancy.a, by=tenancy.operator_a, text="东门画面正常")
     return {"roster": r, "shift": s, "slot": slot}
 
 
@@ -71,7 +71,7 @@ def test_room_shows_who_is_on_duty_open_alarms_and_todays_log(tenancy: Any, duty
     page = client_for(tenancy.manager_a).get(reverse("duty:room", args=["a"]))
     html = page.content.decode()
     assert page.status_code == 200
-    assert "operator_a" in html and "巡查南门，一切正常" in html
+    assert "operator_a" in html and "东门画面正常" in html
     assert page.context["open_alarms"] == 1
     assert reverse("duty:handover", args=["a"]) in html
 
@@ -148,9 +148,10 @@ def test_log_date_filter(tenancy: Any, duty: Any) -> None:
     client = client_for(tenancy.manager_a)
     yesterday = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
     assert (
-        "巡查南门" not in client.get(reverse("duty:log", args=["a"]) + f"?date={yesterday}").content.decode()
+        "东门画面正常"
+        not in client.get(reverse("duty:log", args=["a"]) + f"?date={yesterday}").content.decode()
     )
-    assert "巡查南门" in client.get(reverse("duty:log", args=["a"])).content.decode()
+    assert "东门画面正常" in client.get(reverse("duty:log", args=["a"])).content.decode()
     assert client.get(reverse("duty:log", args=["a"]) + "?date=not-a-date").status_code == 200
 
 
@@ -262,9 +263,17 @@ def test_record_downloads_pdf_html_json_and_is_access_logged(tenancy: Any, duty:
     pdf = client.get(base + "?format=pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
     html = client.get(base + "?format=html").content.decode()
-    assert "安防值班记录" in html and "巡查南门，一切正常" in html and "operator_a" in html
+    assert "安防值班记录" in html and "东门画面正常" in html and "operator_a" in html
     data = json.loads(client.get(base + "?format=json").content)
-    assert data["community"]["code"] == "a" and data["entries"][0]["text"] == "巡查南门，一切正常"
-    assert data["rooms"][0]["shifts"][0]["people"] == ["operator_a"]
+    assert data["community"]["code"] == "a" and data["entries"][0]["text"] == "东门画面正常"
+    assert ["operator_a"] in [s["people"] for s in data["rooms"][0]["shifts"]]
     assert client.get(base + "?format=docx").status_code == 404
     assert AccessRecord.objects.filter(resource="duty_record", community_id=tenancy.a.pk).count() == 3
+
+
+def test_handover_suggests_the_room_and_the_next_shift(tenancy: Any, duty: Any) -> None:
+    r = duty["roster"]
+    nxt = duty["shift"].ends_at
+    shift(r, nxt, nxt + dt.timedelta(hours=8), [tenancy.manager_a])
+    form = client_for(tenancy.operator_a).get(reverse("duty:handover", args=["a"])).context["form"]
+    assert form.initial == {"roster": r.pk, "taken_over_by": tenancy.manager_a.pk}

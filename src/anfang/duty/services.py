@@ -344,10 +344,12 @@ def seed_duty(
     *,
     now: dt.datetime | None = None,
     days: int = GENERATE_DAYS,
+    past_days: int = 7,
 ) -> list[Roster]:
     """A full 24-h roster for each duty room / monitoring centre of ``community`` (demo and tests).
 
     ``staff`` maps a location code to three lists of people, for the night, day and evening shifts.
+    The last ``past_days`` days are filled too, so the demo's past duty records show who was on duty.
     """
     now = now or timezone.now()
     rosters = []
@@ -356,9 +358,32 @@ def seed_duty(
         for (name, start, end), people in zip(THREE_SHIFTS, staff[location.code], strict=True):
             slot = ShiftPattern(community=community, roster=roster, name=name, start_time=start, end_time=end)
             save_pattern(slot, people, now=now)
+            _backfill(slot, timezone.localdate(now) - dt.timedelta(days=past_days), now)
         extend_rosters(now, days, rosters=[roster])
         rosters.append(roster)
     return rosters
+
+
+def _backfill(slot: ShiftPattern, first: dt.date, now: dt.datetime) -> None:
+    """The slot's shifts from local day ``first`` up to those already generated (ended or running)."""
+    people = list(slot.people.values_list("pk", flat=True))
+    day = first
+    while day <= timezone.localdate(now):
+        starts_at, ends_at = slot.occurrence(day)
+        day += dt.timedelta(days=1)
+        if starts_at > now or Shift.objects.filter(pattern=slot, starts_at=starts_at).exists():
+            continue
+        shift = Shift(
+            community_id=slot.community_id,
+            roster_id=slot.roster_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            pattern=slot,
+        )
+        shift.pending_people = people
+        shift.save()
+        shift.people.set(people)
+        shift.pending_people = None
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -176,6 +176,7 @@ class RosterObjectMixin(DutyMixin):
 
 class RosterCreateView(RosterObjectMixin, ObjectEditView):
     model = Roster
+    template_name = "duty/object_edit.html"
     form_class = RosterForm
 
     def get_object(self) -> Roster:
@@ -220,6 +221,7 @@ class RosterDeleteView(RosterObjectMixin, ObjectDeleteView):
 
 class ShiftCreateView(RosterObjectMixin, ObjectEditView):
     model = Shift
+    template_name = "duty/object_edit.html"
     form_class = ShiftForm
 
     def get_object(self) -> Shift:
@@ -282,6 +284,7 @@ class ShiftDeleteView(ShiftObjectMixin, ObjectDeleteView):
 
 class PatternCreateView(RosterObjectMixin, ObjectEditView):
     model = ShiftPattern
+    template_name = "duty/object_edit.html"
     form_class = PatternForm
 
     def get_object(self) -> ShiftPattern:
@@ -455,7 +458,22 @@ class HandoverView(LoginRequiredMixin, DutyMixin, View):
         return render(self.request, "duty/handover.html", context, status=status)
 
     def get(self, request: HttpRequest, code: str) -> HttpResponse:
-        return self.render_form(HandoverForm(community=self.community, user=request.user))
+        return self.render_form(
+            HandoverForm(community=self.community, user=request.user, initial=self.suggested(request.user))
+        )
+
+    def suggested(self, user: Any) -> dict[str, Any]:
+        """The room the user is on duty in now, and the first person of its next shift."""
+        now = timezone.now()
+        for roster in Roster.objects.filter(community=self.community):
+            if not any(user in s.people.all() for s in services.on_duty(roster, now)):
+                continue
+            for shift in services.next_shifts(roster, now):
+                takers = [p for p in shift.people.all() if p.pk != user.pk]
+                if takers:
+                    return {"roster": roster.pk, "taken_over_by": takers[0].pk}
+            return {"roster": roster.pk}
+        return {}
 
     def post(self, request: HttpRequest, code: str) -> HttpResponse:
         form = HandoverForm(request.POST, community=self.community, user=request.user)
