@@ -277,3 +277,13 @@ def test_handover_suggests_the_room_and_the_next_shift(tenancy: Any, duty: Any) 
     shift(r, nxt, nxt + dt.timedelta(hours=8), [tenancy.manager_a])
     form = client_for(tenancy.operator_a).get(reverse("duty:handover", args=["a"])).context["form"]
     assert form.initial == {"roster": r.pk, "taken_over_by": tenancy.manager_a.pk}
+
+
+def test_admin_lists_duty_records_read_only(tenancy: Any, duty: Any) -> None:
+    tenancy.admin.is_staff = True
+    tenancy.admin.save()
+    client = client_for(tenancy.admin)
+    for model in ("roster", "shiftpattern", "shift", "handover", "dutylogentry"):
+        assert client.get(f"/admin/duty/{model}/").status_code == 200, model
+        assert client.get(f"/admin/duty/{model}/add/").status_code == 403, model
+    assert client_for(tenancy.manager_a).get("/admin/duty/roster/").status_code == 302
