@@ -138,6 +138,15 @@ def test_excel_export_has_every_step_who_outcome_and_police_report(
     assert record.query == {"outcome": "real_incident", "format": "xlsx"} and record.result_count == 1
 
 
+def test_export_takes_the_filter_bar_query_as_submitted(site: AlarmSite, history: dict[str, Alarm]) -> None:
+    """The export link repeats the filter form's query: empty fields mean "all", not an error."""
+    query = "date_from=&date_to=&type=&priority=&state=&outcome=false_alarm&device=&reported=unknown&q="
+    response = client_for(site.tenancy.manager_a).get(f"/c/a/alarms/export.csv?{query}")
+    assert response.status_code == 200
+    table = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    assert [int(r[0]) for r in table[1:]] == [history["false"].pk]
+
+
 def test_csv_export_opens_in_excel_and_neutralises_formulas(
     site: AlarmSite, history: dict[str, Alarm]
 ) -> None:

@@ -193,6 +193,9 @@ def history_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         raise Http404
     queryset = history_queryset(request, community)
     filterset = AlarmFilterSet(request.GET or None, queryset=queryset, request=request)
+    compact_filter_form(
+        filterset.form
+    )  # the same widgets as the page's filter bar, so "all" (empty) is valid
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("筛选条件有误，未导出。请更正后重试。"))
         return HttpResponseRedirect(
@@ -231,7 +234,6 @@ def history_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 
 def _describe_filter(filterset: AlarmFilterSet) -> str:
     """The filter in words, for the export's heading ("报警类型: 火警; 起始日期: 2026-11-01")."""
-    compact_filter_form(filterset.form)
     parts = []
     for name, field in filterset.form.fields.items():
         value = filterset.form.cleaned_data.get(name)
@@ -266,14 +268,19 @@ def zones(request: HttpRequest, code: str) -> HttpResponse:
     for device in devices:
         device_zones = by_device.get(device.pk, [])
         whole = next((z for z in device_zones if z.code == ""), None)
+        zones_only = [z for z in device_zones if z.code != ""]
+        # A device without a device-wide row is armed as a whole (services.zone_for).
+        armed = whole.armed if whole is not None else True
+        states = [armed, *(z.armed for z in zones_only)]
         rows.append(
             {
                 "device": device,
-                "zones": [z for z in device_zones if z.code != ""],
+                "zones": zones_only,
                 "whole": whole,
-                # A device without a device-wide row is armed as a whole (services.zone_for).
-                "armed": whole.armed if whole is not None else True,
-                "disarmed_zones": sum(1 for z in device_zones if not z.armed),
+                "armed": armed,
+                "disarmed_zones": sum(1 for z in zones_only if not z.armed),
+                "any_armed": any(states),
+                "any_disarmed": not all(states),
             }
         )
     context = {
