@@ -26,7 +26,7 @@ from anfang.alarms.models import Alarm, InboundEvent
 from anfang.alarms.workers import MqttListener, parse_broker_url
 from anfang.core.config import ConfigError
 from anfang.devices.models import Device
-from tests.support.mosquitto import Broker, free_port, mosquitto, sqlite_read_uncommitted
+from tests.support.mosquitto import Broker, free_port, mosquitto, sqlite_read_uncommitted, wait_listening
 from tests.support.shared_data import protocol_fixture
 
 REPO = Path(__file__).resolve().parents[2]
@@ -365,3 +365,25 @@ def test_kill_mid_stream_loses_nothing_the_broker_confirmed(tmp_path: Path):
                 worker.wait(timeout=20)
             log.close()
         assert worker.returncode == 0, (tmp_path / "worker.log").read_text()  # a clean stop on SIGTERM
+
+
+# ---------------------------------------------------------------------------------------------------
+# `anfang up` brings a local broker when none is running
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_up_starts_a_local_broker_only_when_none_listens(tmp_path: Path, broker: Broker):
+    from anfang.core.supervisor import local_mqtt_broker
+
+    assert local_mqtt_broker("mqtt://broker.example:1883", tmp_path) is None  # not this machine
+    assert local_mqtt_broker(broker.url, tmp_path) is None  # one is already running
+    port = free_port()
+    spec = local_mqtt_broker(f"mqtt://127.0.0.1:{port}", tmp_path / "data")
+    assert spec is not None and spec.name == "mqtt-broker"
+    assert f"listener {port} 127.0.0.1" in (tmp_path / "data" / "mosquitto" / "mosquitto.conf").read_text()
+    process = subprocess.Popen(list(spec.argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_listening("127.0.0.1", port)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -119,10 +119,11 @@ def test_unknown_worker_exits_2_and_lists_the_known_names(capsys):
         assert name in err
 
 
-def test_registered_but_unimplemented_worker_says_so(capsys):
-    code, _, err = run_cli(capsys, "worker", "mqtt")
+def test_registered_but_unimplemented_worker_says_so(capsys, monkeypatch):
+    monkeypatch.setitem(cli.WORKERS, "ghost", "anfang.ghost.workers:Ghost")
+    code, _, err = run_cli(capsys, "worker", "ghost")
     assert code == 2 and "尚不可用" in err
-    assert "mqtt" not in cli.available_workers()
+    assert "ghost" not in cli.available_workers()
 
 
 class FakeWorker:

@@ -12,13 +12,18 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import pwd
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -147,3 +152,57 @@ class Supervisor:
         for child in self.children:
             child.process = None
             child.restart_at = None
+
+
+# ---------------------------------------------------------------------------------------------------
+# A local MQTT broker for `anfang up`
+# ---------------------------------------------------------------------------------------------------
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def local_mqtt_broker(
+    mqtt_url: str, data_dir: Path, *, log: Callable[[str], None] = print
+) -> ChildSpec | None:
+    """A Mosquitto child for `anfang up` when ANFANG_MQTT_URL names this machine and nothing listens
+    on its port yet, so `make run` has a broker; None otherwise (a real broker is configured or running,
+    or Mosquitto is not installed — then the MQTT worker keeps retrying and says so).
+
+    Its config and persistence live in `<data dir>/mosquitto/`, so the worker's persistent session
+    (and the events queued for it) survive a restart.
+    """
+    parts = urllib.parse.urlsplit(mqtt_url)
+    try:
+        port = parts.port or 1883
+    except ValueError:
+        return None
+    host = parts.hostname or "127.0.0.1"
+    if parts.scheme.lower() not in ("mqtt", "tcp") or host not in LOOPBACK_HOSTS:
+        return None
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return None  # a broker is already there
+    except OSError:
+        pass
+    binary = shutil.which("mosquitto") or (
+        "/usr/sbin/mosquitto" if os.access("/usr/sbin/mosquitto", os.X_OK) else None
+    )
+    if binary is None:
+        log(_("[supervisor] 未找到 mosquitto，MQTT 设备暂不可接入（apt-get install mosquitto）"))
+        return None
+    directory = data_dir / "mosquitto"
+    directory.mkdir(parents=True, exist_ok=True)
+    lines = [
+        f"listener {port} {'127.0.0.1' if host == 'localhost' else host}",
+        "allow_anonymous true",
+        "persistence true",
+        f"persistence_location {directory}/",
+        "log_dest stderr",
+        "log_type error",
+        "log_type warning",
+    ]
+    if os.getuid() == 0:  # as root Mosquitto would switch to a `mosquitto` user who cannot write here
+        lines.append(f"user {pwd.getpwuid(0).pw_name}")
+    config = directory / "mosquitto.conf"
+    config.write_text("\n".join(lines) + "\n")
+    return ChildSpec("mqtt-broker", [binary, "-c", str(config)])

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from anfang.cli import available_workers
 from anfang.core import audit
-from anfang.core.supervisor import ChildSpec, Supervisor
+from anfang.core.supervisor import ChildSpec, Supervisor, local_mqtt_broker
 from anfang.sites import demo
 from anfang.sites.models import Community
 
@@ -68,6 +68,9 @@ class Command(BaseCommand):
         python = [sys.executable, "-m", "anfang.cli"]
         specs = [ChildSpec("web", [*python, "serve"])]
         workers = available_workers()
+        if "mqtt" in workers:
+            broker = local_mqtt_broker(config.mqtt_url, config.data_dir, log=self.stderr.write)
+            specs = [broker, *specs] if broker is not None else specs
         specs += [ChildSpec(f"worker:{name}", [*python, "worker", name]) for name in workers]
         stop = threading.Event()
 
