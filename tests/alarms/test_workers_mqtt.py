@@ -319,6 +319,7 @@ def stored_ids(data_dir: Path) -> list[str]:
         ]
 
 
+@pytest.mark.slow
 def test_kill_mid_stream_loses_nothing_the_broker_confirmed(tmp_path: Path):
     """SIGKILL the worker while a QoS 1 stream arrives; restart it; every confirmed publish is stored once."""
     data_dir = tmp_path / "data"

@@ -285,6 +285,7 @@ def stored_sequences(data_dir: Path) -> list[str]:
         return [str(row[0]) for row in rows]
 
 
+@pytest.mark.slow
 def test_kill_mid_stream_loses_no_acked_event(tmp_path: Path):
     """Send 80 frames, waiting for each ACK; SIGKILL the worker after 30; the panel resends what got no
     ACK until the restarted worker answers; every ACKed frame is stored exactly once."""
