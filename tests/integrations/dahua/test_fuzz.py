@@ -90,3 +90,12 @@ def test_any_chunking_of_a_valid_stream_gives_the_same_events(data: st.DataObjec
     expected = [f"{e.code}/{e.action}/{e.index}" for b in bodies for e in parse_event_blocks(b)]
     assert got == expected
     assert parser.take_rejected() == []
+
+
+@settings(max_examples=300)
+@given(body=st.binary(max_size=300), content_type=st.text(max_size=60))
+def test_sniffing_and_reading_a_pushed_body_never_raises(body: bytes, content_type: str) -> None:
+    parser = EventStreamParser.sniff(b"--" + body, content_type)
+    parser.feed(b"--" + body)
+    parser.flush()
+    assert all(isinstance(r, DahuaFormatError) for r in parser.take_rejected())

@@ -319,6 +319,20 @@ def test_boundary_from_the_response_content_type() -> None:
     assert EventStreamParser.from_content_type("text/plain").boundary == "myboundary"
 
 
+def test_sniffing_the_boundary_of_a_pushed_body() -> None:
+    body = b"--other\r\nContent-Length: 9\r\n\r\nHeartbeat\r\n--other--\r\n"
+    assert EventStreamParser.sniff(body).boundary == "other"
+    assert EventStreamParser.sniff(body, "multipart/mixed; boundary=other").boundary == "other"
+    assert EventStreamParser.sniff(body, "multipart/mixed; boundary=wrong").boundary == "other"
+    assert (
+        EventStreamParser.sniff(b"--\xff\xfe\r\n", "multipart/mixed; boundary=\u00e9").boundary
+        == "myboundary"
+    )
+    assert EventStreamParser.from_content_type("multipart/mixed; boundary=\u00e9").boundary == "myboundary"
+    parser = EventStreamParser.sniff(body)
+    assert [e.code for e in parser.feed(body) + parser.flush()] == ["Heartbeat"]
+
+
 def test_a_stream_without_parts_is_rejected_in_bounded_memory() -> None:
     parser = EventStreamParser(max_part_size=1000)
     for _ in range(10):

@@ -7,7 +7,12 @@ Bytes in, frozen dataclasses out; no Django, no I/O, no clock. Entry points: `pa
 from anfang.integrations.dahua.errors import DahuaFormatError
 from anfang.integrations.dahua.mapping import event_type_for, external_id_for, to_device_event
 from anfang.integrations.dahua.models import DahuaEvent, DahuaPlate
-from anfang.integrations.dahua.parser import EventStreamParser, parse_event_block, parse_event_blocks
+from anfang.integrations.dahua.parser import (
+    EventStreamParser,
+    parse_event_block,
+    parse_event_blocks,
+    split_blocks,
+)
 
 __all__ = [
     "DahuaEvent",
@@ -18,5 +23,6 @@ __all__ = [
     "external_id_for",
     "parse_event_block",
     "parse_event_blocks",
+    "split_blocks",
     "to_device_event",
 ]

@@ -116,8 +116,8 @@ class EventStreamParser:
     def __init__(self, boundary: str = DEFAULT_BOUNDARY, *, max_part_size: int = MAX_PART_SIZE) -> None:
         boundary = boundary.strip().strip('"')
         boundary = boundary.removeprefix("--")
-        if not boundary or not boundary.isascii() or any(c in boundary for c in "\r\n"):
-            raise ValueError("the boundary must be a non-empty ASCII line")
+        if not _usable_boundary(boundary):
+            raise ValueError("the boundary must be 1-200 printable ASCII characters")
         if max_part_size < 256:
             raise ValueError("max_part_size must be at least 256 bytes")
         self.boundary = boundary
@@ -128,10 +128,22 @@ class EventStreamParser:
 
     @classmethod
     def from_content_type(cls, content_type: str) -> EventStreamParser:
-        """A parser for the boundary the response's Content-Type names (`myboundary` if it names none)."""
-        match = re.search(r"""boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))""", content_type, re.IGNORECASE)
-        boundary = (match.group(1) or match.group(2)) if match else DEFAULT_BOUNDARY
-        return cls(boundary)
+        """A parser for the boundary the response's Content-Type names (`myboundary` if none is usable)."""
+        return cls(_declared_boundary(content_type) or DEFAULT_BOUNDARY)
+
+    @classmethod
+    def sniff(cls, body: bytes, content_type: str = "") -> EventStreamParser:
+        """A parser for a whole body at hand (an HTTP push): the header's boundary if the body uses it,
+        else the one the body's first line shows, else `myboundary`. Never raises."""
+        declared = _declared_boundary(content_type)
+        if declared and b"--" + declared.encode("ascii") in body:
+            return cls(declared)
+        first = body.lstrip().split(b"\n", 1)[0].strip()
+        if first.startswith(b"--"):
+            sniffed = first[2:].removesuffix(b"--").decode("ascii", "replace")
+            if _usable_boundary(sniffed):
+                return cls(sniffed)
+        return cls(declared or DEFAULT_BOUNDARY)
 
     @property
     def buffered(self) -> int:
@@ -258,6 +270,16 @@ class EventStreamParser:
 
 
 # --- helpers -----------------------------------------------------------------------------------------
+
+
+def _usable_boundary(boundary: str) -> bool:
+    return 0 < len(boundary) <= 200 and boundary.isascii() and boundary.isprintable()
+
+
+def _declared_boundary(content_type: str) -> str:
+    match = re.search(r"""boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))""", content_type, re.IGNORECASE)
+    boundary = (match.group(1) or match.group(2) or "").strip() if match else ""
+    return boundary.removeprefix("--") if _usable_boundary(boundary.removeprefix("--")) else ""
 
 
 def _text(value: str | bytes) -> str:
