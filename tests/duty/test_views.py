@@ -287,3 +287,14 @@ def test_admin_lists_duty_records_read_only(tenancy: Any, duty: Any) -> None:
         assert client.get(f"/admin/duty/{model}/").status_code == 200, model
         assert client.get(f"/admin/duty/{model}/add/").status_code == 403, model
     assert client_for(tenancy.manager_a).get("/admin/duty/roster/").status_code == 302
+
+
+def test_alarm_lines_of_the_log_link_to_the_alarm(tenancy: Any, duty: Any) -> None:
+    from anfang.alarms.models import AlarmAction
+    from anfang.alarms.signals import alarm_action_recorded
+
+    alarm = Alarm.objects.create(community=tenancy.a, alarm_type="fire", title="烟感")
+    action = AlarmAction.objects.create(alarm=alarm, community=tenancy.a, action="raise")
+    alarm_action_recorded.send(sender=AlarmAction, action=action)
+    html = client_for(tenancy.operator_a).get(reverse("duty:log", args=["a"])).content.decode()
+    assert f'href="/c/a/alarms/{alarm.pk}/"' in html and "产生报警" in html
