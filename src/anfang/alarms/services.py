@@ -199,8 +199,12 @@ def ingest(
 
 
 def _existing(device: Device, external_id: str) -> IngestResult | None:
+    # The `exclude` repeats the unique index's condition so that SQLite may use that partial index;
+    # without it the look-up walked every event the device ever sent.
     found = (
         InboundEvent.objects.filter(device=device, external_id=external_id[:200])
+        .exclude(external_id="")
+        .order_by()
         .values_list("id", "status", "alarm_id")
         .first()
     )
@@ -322,15 +326,17 @@ def _raise_or_join(
 ) -> tuple[Alarm, bool]:
     at = row.occurred_at or row.received_at
     window = dt.timedelta(seconds=policy_for(device.community_id).join_window_s)
-    open_alarm = (
+    # Newest first in Python, not ORDER BY id: sorting by id made SQLite walk the device's whole alarm
+    # history (its device index, newest first) instead of the (device, zone, state) index.
+    candidates = (
         Alarm.objects.open()
         .select_for_update()
         .filter(
             device=device, zone=row.zone, alarm_type=alarm_type, last_event_at__gte=row.received_at - window
         )
-        .order_by("-id")
-        .first()
+        .order_by()
     )
+    open_alarm = max(candidates, key=lambda alarm: alarm.pk, default=None)
     if open_alarm is not None:
         open_alarm.event_count += 1
         open_alarm.last_event_at = row.received_at
