@@ -11,6 +11,7 @@ from anfang.core.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("anfang.alarms.urls")),  # before api/v1/: it serves /api/v1/alarms/stream
     path("api/v1/", api.urls),
     path("ingest/", include("anfang.alarms.urls_ingest")),  # vendor pushes (ISAPI, Dahua)
     path("i18n/", include("django.conf.urls.i18n")),

@@ -131,6 +131,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 def register_routers() -> None:
     """Each app's ``api.py`` exposes ``router``; added in a fixed order so the OpenAPI is stable."""
+    from anfang.alarms.api import router as alarms_router
     from anfang.alarms.ingest import router as events_router
     from anfang.compliance.api import router as compliance_router
     from anfang.devices.api import router as devices_router
@@ -140,6 +141,7 @@ def register_routers() -> None:
     api.add_router("/", devices_router)
     api.add_router("/", compliance_router)
     api.add_router("/", events_router)
+    api.add_router("/", alarms_router)
 
 
 register_routers()

@@ -1,0 +1,136 @@
+"""The duty operator at 3 a.m.: an empty console, alarms arriving live, acknowledge with the keyboard,
+open one, resolve it with notes."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from anfang.alarms.models import Alarm
+from anfang.core.models import ApiToken
+from tests.alarms import conftest as alarm_fixtures
+from tests.browser.conftest import login
+
+site = alarm_fixtures.site  # the alarm site of tests/alarms (a detector, a panic button, cameras)
+
+SELECTED = re.compile(r"\bselected\b")
+
+
+def post_event(base: str, token: str, **doc: Any) -> dict[str, Any]:
+    """What a device does: POST /api/v1/events with its own token."""
+    body = {"occurred_at": timezone.now().isoformat(), **doc}
+    request = urllib.request.Request(
+        f"{base}/api/v1/events",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 202
+        answer: dict[str, Any] = json.loads(response.read())
+        return answer
+
+
+def test_alarms_arrive_live_and_are_handled_from_the_keyboard(
+    page: Page, live_server: Any, site: Any, screenshot: Callable[..., Path]
+) -> None:
+    _t, detector_token = ApiToken.issue(name="pir", device=site.detector)
+    _t, button_token = ApiToken.issue(name="sos", device=site.button)
+    login(page, "operator_a")
+    page.goto("/console/")
+
+    # Nothing open: a clear empty state, the live connection up, the shortcuts hinted.
+    expect(page.get_by_text("当前没有未处置的报警")).to_be_visible()
+    expect(page.locator("[data-live-state]")).to_have_class(re.compile(r"\bis-live\b"))
+    expect(page.locator("[data-live-state]")).to_contain_text("a 确认接警")
+    page.get_by_role("button", name="开启提示音").click()
+    expect(page.locator("[data-sound-toggle]")).to_have_text("提示音已开启")
+    screenshot(page, "empty")
+
+    # A perimeter alarm, then an emergency button: both arrive without reloading, most urgent first.
+    post_event(live_server.url, detector_token, device="PIR-1", external_id="p1", type="perimeter", zone="1")
+    rows = page.locator("tr.alarm-row")
+    expect(rows).to_have_count(1)
+    expect(page.locator("[data-toast]")).to_contain_text("周界报警")
+    post_event(live_server.url, button_token, device="SOS-1", external_id="s1", type="emergency")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("紧急求助")
+    expect(rows.nth(1)).to_contain_text("东门")
+    expect(page.get_by_text("当前没有未处置的报警")).to_be_hidden()
+    expect(page.locator("[data-open-count]")).to_have_text("2 条未处置")
+    screenshot(page, "alarms")
+
+    # Keyboard: the first row is selected; j moves down, k back up; a acknowledges the selected one.
+    expect(rows.first).to_have_class(SELECTED)
+    page.keyboard.press("j")
+    expect(rows.nth(1)).to_have_class(SELECTED)
+    page.keyboard.press("k")
+    expect(rows.first).to_have_class(SELECTED)
+    page.keyboard.press("a")
+    expect(rows.first).to_contain_text("已确认接警")
+    expect(rows.first).to_contain_text("operator_a")  # acknowledging claims it
+    sos = Alarm.objects.get(alarm_type="emergency")
+    assert sos.state == "acknowledged" and sos.claimed_by == site.tenancy.operator_a
+
+    # The help opens with ? and closes again.
+    page.keyboard.press("?")
+    expect(page.locator("dialog[data-help]")).to_be_visible()
+    page.keyboard.press("?")
+    expect(page.locator("dialog[data-help]")).to_be_hidden()
+
+    # Enter opens the selected alarm.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/c/a/alarms/{sos.pk}/")
+    expect(page.locator(".page-title")).to_contain_text("紧急求助")
+    expect(page.locator("#checklist")).to_contain_text("回拨/对讲联系求助住户")
+    screenshot(page, "alarm")
+
+    # Tick the first step of the procedure (saves on change), then resolve with notes.
+    with page.expect_navigation():
+        page.locator("#checklist input[type=checkbox]").first.check()
+    expect(page.locator("#checklist li").first).to_have_class(re.compile(r"\bdone\b"))
+    page.locator("#act-resolve-panel > summary").click()  # the next step (verify) is open, resolve folded
+    form = page.locator("#act-resolve")
+    form.locator("select[name=resolve-outcome]").select_option("false_alarm")
+    form.locator("textarea[name=resolve-note]").fill("住户误按，已电话确认平安")
+    with page.expect_navigation():
+        form.get_by_role("button", name="处置完毕").click()
+    expect(page.locator(".messages")).to_contain_text("报警已处置完毕。")
+    expect(page.locator(".page-title")).to_contain_text("已处置")
+    expect(page.locator(".timeline")).to_contain_text("住户误按，已电话确认平安")
+    screenshot(page, "resolved")
+    sos.refresh_from_db()
+    assert (sos.state, sos.outcome) == ("resolved", "false_alarm")
+
+    # Back on the console only the perimeter alarm is left.
+    page.goto("/console/")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("周界报警")
+
+
+def test_refused_resolve_keeps_the_notes(page: Page, live_server: Any, site: Any) -> None:
+    from anfang.alarms import services
+    from tests.alarms.conftest import event
+
+    alarm = Alarm.objects.get(pk=services.ingest(event(external_id="x1")).alarm_id)
+    services.acknowledge(alarm, by=site.tenancy.manager_a)
+    login(page, "operator_a")
+    page.goto(f"/c/a/alarms/{alarm.pk}/")
+    page.locator("#act-resolve-panel > summary").click()
+    form = page.locator("#act-resolve")
+    form.locator("select[name=resolve-outcome]").select_option("test")
+    form.locator("textarea[name=resolve-note]").fill("测试报警")
+    with page.expect_navigation():
+        form.get_by_role("button", name="处置完毕").click()
+    # manager_a holds the alarm: refused, with the reason, and the notes are still there.
+    expect(page.locator("#act-resolve .alert-error")).to_contain_text("接管")
+    expect(page.locator("#act-resolve textarea[name=resolve-note]")).to_have_value("测试报警")
+    assert Alarm.objects.get(pk=alarm.pk).state == "acknowledged"
