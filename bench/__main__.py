@@ -3,7 +3,9 @@
 Without DATABASE_URL the run uses a new SQLite file (WAL, as in production on one box) in a temporary
 directory; with it (``scripts/with-postgres.sh python -m bench``) the given, empty PostgreSQL database.
 Sizes can be lowered for a quick try: ``BENCH_AUDIT_ROWS=1000 BENCH_DEVICES=500 python -m bench``;
-``--only compliance`` (repeatable: audit, devices, compliance) runs a subset.
+``--only compliance`` (repeatable: audit, devices, compliance, alarms) runs a subset; the alarm
+benchmark (``bench/alarms.py``) runs the real server and ingest workers as subprocesses on the same
+database, sized by ``BENCH_ALARM_*`` (quick: ``BENCH_ALARM_SECONDS=10 BENCH_ALARM_EVENTS=5000``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="print only, do not append to the report")
     parser.add_argument(
         "--only",
-        choices=["audit", "devices", "compliance"],
+        choices=["audit", "devices", "compliance", "alarms"],
         action="append",
         help="run only these benchmarks (repeatable); default all",
     )
@@ -47,7 +49,7 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from bench import audit_chain, bench_compliance, device_list, machine
+    from bench import alarms, audit_chain, bench_compliance, device_list, machine
 
     for name in ("django.request", "axes"):
         logging.getLogger(name).setLevel(logging.CRITICAL)  # 404s of pages not written yet, log-in chatter
@@ -63,7 +65,7 @@ def main() -> int:
         database = f"SQLite {sqlite3.sqlite_version} (file, WAL)"
 
     started = time.perf_counter()
-    only = set(args.only or ["audit", "devices", "compliance"])
+    only = set(args.only or ["audit", "devices", "compliance", "alarms"])
     results: list[tuple[str, str]] = []
     if "audit" in only:
         results += audit_chain.run(args.audit_rows)
@@ -71,6 +73,8 @@ def main() -> int:
         results += device_list.run(args.devices)
     if "compliance" in only:
         results += bench_compliance.run()
+    if "alarms" in only:
+        results += alarms.run()
     total = time.perf_counter() - started
 
     facts = machine.describe(database)
