@@ -260,7 +260,7 @@ def process(event_id: int) -> tuple[str, int | None]:
 
 
 def _process(event_id: int) -> tuple[str, int | None]:
-    row = InboundEvent.objects.select_for_update().select_related("device").get(pk=event_id)
+    row = InboundEvent.objects.select_for_update(of=("self",)).select_related("device").get(pk=event_id)
     if row.status != EventStatusChoices.RECEIVED or row.device is None:
         return row.status, row.alarm_id
     device = row.device
@@ -454,7 +454,7 @@ def _name(user: Any) -> str:
 
 
 def _locked(alarm: Alarm) -> Alarm:
-    return Alarm.objects.select_for_update().select_related("claimed_by").get(pk=alarm.pk)
+    return Alarm.objects.select_for_update(of=("self",)).select_related("claimed_by").get(pk=alarm.pk)
 
 
 def _require_handler(alarm: Alarm, by: Any) -> None:
