@@ -288,6 +288,7 @@ class MqttListener:
         self, client: Any, userdata: Any, flags: Any, reason_code: Any, properties: Any
     ) -> None:
         self.subscribed.clear()
+        connections.close_all()  # paho's thread: reopened with the next message
         if not self._stop.is_set():
             log.warning("MQTT: disconnected from %s (%s); reconnecting", self.broker, reason_code)
 
