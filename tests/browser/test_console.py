@@ -134,3 +134,33 @@ def test_refused_resolve_keeps_the_notes(page: Page, live_server: Any, site: Any
     expect(page.locator("#act-resolve .alert-error")).to_contain_text("接管")
     expect(page.locator("#act-resolve textarea[name=resolve-note]")).to_have_value("测试报警")
     assert Alarm.objects.get(pk=alarm.pk).state == "acknowledged"
+
+
+def test_console_colours_by_age_and_fits_a_phone(
+    page: Page, live_server: Any, site: Any, screenshot: Callable[..., Path]
+) -> None:
+    import datetime as dt
+
+    from anfang.alarms import services
+    from tests.alarms.conftest import event
+
+    now = timezone.now()
+    old = Alarm.objects.get(pk=services.ingest(event(external_id="o1", zone="1")).alarm_id)
+    Alarm.objects.filter(pk=old.pk).update(created_at=now - dt.timedelta(minutes=6))
+    services.escalate_overdue()  # not acknowledged in time: escalated, flashing
+    waiting = Alarm.objects.get(pk=services.ingest(event(external_id="w1", zone="2")).alarm_id)
+    Alarm.objects.filter(pk=waiting.pk).update(created_at=now - dt.timedelta(seconds=45))
+    services.ingest(event(device="SOS-1", external_id="s1", type="emergency", zone=""))
+    login(page, "operator_a")
+    page.goto("/console/")
+    rows = page.locator("tr.alarm-row")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(1)).to_have_class(re.compile(r"\bage-old\b.*\bescalated\b|\bescalated\b.*\bage-old\b"))
+    expect(rows.nth(1)).to_contain_text("已升级")
+    expect(rows.nth(2)).to_have_class(re.compile(r"\bage-warn\b"))
+    expect(rows.nth(2).locator("[data-age]")).to_contain_text("秒")
+    expect(rows.first).to_have_class(re.compile(r"\bage-fresh\b"))
+    screenshot(page, "ages")
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(rows.first).to_be_visible()
+    screenshot(page, "phone")

@@ -99,6 +99,8 @@ def console(request: HttpRequest) -> HttpResponse:
             "claim": _("认领"),
             "open": _("打开"),
             "escalated": _("已升级"),
+            "events": _("事件数："),
+            "handler": _("处理人："),
             "connecting": _("正在连接…"),
             "live": _("实时连接正常"),
             "down": _("实时连接已断开，正在重连…"),

@@ -171,7 +171,7 @@
       tr.setAttribute("data-community", a.community);
       tr.setAttribute("data-state", a.state);
       tr.setAttribute("data-claimed", a.claimed_by_id || "");
-      var td = el("td");
+      var td = el("td", "c-priority");
       td.appendChild(badge(config.priority_badges[a.priority], a.priority_label));
       tr.appendChild(td);
       td = el("td", "alarm-type", a.type_label);
@@ -180,14 +180,18 @@
         td.appendChild(badge("dark", text.escalated));
       }
       tr.appendChild(td);
-      tr.appendChild(el("td", "", place(a)));
-      if (several) tr.appendChild(el("td", "", config.communities[a.community] || a.community));
-      var age = el("td", "num nowrap", ageText(s));
+      tr.appendChild(el("td", "c-place", place(a)));
+      if (several) tr.appendChild(el("td", "c-community", config.communities[a.community] || a.community));
+      var age = el("td", "num nowrap c-age", ageText(s));
       age.setAttribute("data-age", "");
       tr.appendChild(age);
-      tr.appendChild(el("td", "num", String(a.event_count)));
-      tr.appendChild(el("td", "", a.claimed_by || "—"));
-      td = el("td");
+      td = el("td", "num c-count", String(a.event_count));
+      td.setAttribute("data-label", text.events);
+      tr.appendChild(td);
+      td = el("td", "c-claimed", a.claimed_by || "—");
+      td.setAttribute("data-label", text.handler);
+      tr.appendChild(td);
+      td = el("td", "c-state");
       td.appendChild(badge(config.state_badges[a.state], a.state_label));
       tr.appendChild(td);
       td = el("td", "row-actions nowrap");
