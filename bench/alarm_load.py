@@ -330,7 +330,7 @@ def achieved_rate(sent: Sequence[Sent]) -> float:
     acked = [s for s in sent if s.ok and s.acked_at is not None]
     if len(acked) < 2:
         return 0.0
-    first = min(s.due for s in sent)
+    first = min(s.due for s in sent if s.attempts)
     last = max(s.acked_at for s in acked if s.acked_at is not None)
     return len(acked) / max(last - first, 1e-9)
 

@@ -128,14 +128,17 @@ def _max_event_id() -> int:
     return InboundEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def _wait_processed(start_id: int, expected: int, timeout: float, **filters: Any) -> int:
-    """Wait until `expected` events after `start_id` are stored and none of them is still unprocessed."""
+def _wait_processed(
+    start_id: int, expected: int, timeout: float, *, processed: bool = True, **filters: Any
+) -> int:
+    """Wait until `expected` events after `start_id` are stored (and, with `processed`, none of them is
+    still waiting to be processed: after a SIGKILL some wait for the scheduler's sweeper instead)."""
     deadline = time.monotonic() + timeout
     done = 0
     while time.monotonic() < deadline:
         qs = InboundEvent.objects.filter(id__gt=start_id, **filters)
         done = qs.count()
-        if done >= expected and not qs.filter(status=EventStatusChoices.RECEIVED).exists():
+        if done >= expected and not (processed and qs.filter(status=EventStatusChoices.RECEIVED).exists()):
             break
         time.sleep(0.5)
     connection.close()
@@ -613,7 +616,7 @@ def kill_mqtt(stack: Stack, site: Site, cfg: Settings) -> Rows:
     expected = {(site.devices[p.device].pk, p.external_id) for p in plan if p.kind == "valid"}
     malformed = sum(1 for p in plan if p.kind == "malformed")
     # The worker catches up on what the broker kept for its session.
-    _wait_processed(start_id, len(expected) + malformed, 180, source="mqtt")
+    _wait_processed(start_id, len(expected) + malformed, 180, processed=False, source="mqtt")
     rows = InboundEvent.objects.filter(id__gt=start_id, source="mqtt")
     valid_rows = rows.exclude(status=EventStatusChoices.UNPARSEABLE).values_list("device_id", "external_id")
     stored = Counter(valid_rows.iterator())
