@@ -908,6 +908,17 @@ def visible_alarms(user: Any) -> AlarmQuerySet:
     return qs
 
 
+_PAYLOAD_FIELDS = (
+    *(f.name for f in Alarm._meta.concrete_fields),
+    "community__code",
+    "device__code",
+    "device__name",
+    "location__name",
+    "claimed_by__username",
+    "claimed_by__display_name",
+)
+
+
 def _visible_flat(user: Any) -> AlarmQuerySet:
     """`visible_alarms(user)` with the community ids resolved first (see `changes_since`)."""
     from anfang.core.tenancy import communities_for
@@ -992,7 +1003,9 @@ def changes_since(
     # The user's community ids first, then a flat filter: nesting the tenancy subqueries of
     # `visible_alarms` into this query cost more Python than the rest of a poll, and every console polls
     # five times a second. Same scope: rights are still read again at every poll.
-    alarms = _with_relations(_visible_flat(user).filter(pk__in=list(ids)))
+    # Only the related columns a payload shows: all columns of four joined tables (JSON geometry
+    # included) made this the most expensive query of a poll.
+    alarms = _with_relations(_visible_flat(user).filter(pk__in=list(ids))).only(*_PAYLOAD_FIELDS)
     payloads = []
     for alarm in sorted(alarms, key=lambda a: (a.priority, a.created_at, a.pk)):
         payload = alarm_payload(alarm)
