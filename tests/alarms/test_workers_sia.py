@@ -262,6 +262,27 @@ def test_handle_frame_without_a_socket(site: Any, transactional_db: Any):
     )  # processed later
 
 
+def test_a_port_in_use_is_retried_not_fatal(transactional_db: Any):
+    """`anfang up` must survive a taken port: the receiver logs, waits and listens once it is free."""
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen()
+    port = blocker.getsockname()[1]
+    sia = SiaReceiver("127.0.0.1", port, bind_retry_s=0.2)
+    stop = threading.Event()
+    thread = threading.Thread(target=sia.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        assert not sia.ready.wait(0.6) and thread.is_alive()
+        blocker.close()
+        assert sia.ready.wait(10) and sia.address == ("127.0.0.1", port)
+    finally:
+        blocker.close()
+        stop.set()
+        thread.join(timeout=15)
+    assert not thread.is_alive()
+
+
 # ---------------------------------------------------------------------------------------------------
 # Kill test: the real `anfang worker sia`, SIGKILLed in the middle of a stream
 # ---------------------------------------------------------------------------------------------------
