@@ -164,3 +164,35 @@ def test_console_colours_by_age_and_fits_a_phone(
     page.set_viewport_size({"width": 390, "height": 844})
     expect(rows.first).to_be_visible()
     screenshot(page, "phone")
+
+
+def test_a_dropped_connection_is_announced_and_recovered_without_losing_alarms(
+    page: Page, live_server: Any, site: Any, monkeypatch: Any
+) -> None:
+    from django.db import DatabaseError
+
+    from anfang.alarms import services, stream
+    from tests.alarms.conftest import event
+
+    login(page, "operator_a")
+    page.goto("/console/")
+    expect(page.locator("[data-live-state]")).to_have_class(re.compile(r"\bis-live\b"))
+
+    # The server goes away: the open stream ends and every new one fails (the live server runs in
+    # this process, so the test can pull the plug).
+    def refuse(self: Any) -> list[bytes]:
+        raise DatabaseError("server gone")
+
+    monkeypatch.setattr(stream.AlarmFeed, "poll", refuse)
+    monkeypatch.setattr(stream.AlarmFeed, "start", refuse)
+    down = page.locator("[data-banner-down]")
+    expect(down).to_be_visible(timeout=12_000)
+    expect(down).to_have_text("实时连接已断开，正在重连…")
+    expect(page.locator("[data-live-state]")).to_have_class(re.compile(r"\bis-down\b"))
+
+    # Meanwhile an alarm is raised; when the server is back it is on the console, and the page says so.
+    services.ingest(event(external_id="gap"))
+    monkeypatch.undo()
+    expect(page.locator("[data-banner-up]")).to_be_visible(timeout=12_000)
+    expect(down).to_be_hidden()
+    expect(page.locator("tr.alarm-row")).to_have_count(1)

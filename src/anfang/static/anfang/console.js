@@ -309,6 +309,25 @@
     }
 
     /* Live connection --------------------------------------------------------------------------- */
+    // A stream the server ends on purpose (every hour) is back within the 2 s retry: only a
+    // connection still down after the grace period is announced.
+    var downTimer = null;
+    var DOWN_GRACE_MS = 4000;
+
+    function connectionLost() {
+      if (downTimer !== null || wasDown) return;
+      downTimer = setTimeout(function () {
+        downTimer = null;
+        setLive(false);
+      }, DOWN_GRACE_MS);
+    }
+
+    function connectionUp() {
+      clearTimeout(downTimer);
+      downTimer = null;
+      setLive(true);
+    }
+
     function setLive(up) {
       liveState.classList.toggle("is-live", up);
       liveState.classList.toggle("is-down", !up);
@@ -330,9 +349,9 @@
       // A new EventSource does not send Last-Event-ID itself: pass the cursor so nothing is missed.
       if (lastEventId) url += (url.indexOf("?") < 0 ? "?" : "&") + "last_event_id=" + encodeURIComponent(lastEventId);
       source = new EventSource(url);
-      source.onopen = function () { setLive(true); };
+      source.onopen = connectionUp;
       source.onerror = function () {
-        setLive(false);
+        connectionLost();
         if (source.readyState === EventSource.CLOSED) {
           // The server refused (or the network is gone for good): try again ourselves.
           source.close();
@@ -349,7 +368,7 @@
         data.alarms.forEach(function (a) { known[String(a.id)] = true; });
         if (fresh.length && firstSnapshotDone) Sound.arrival();
         firstSnapshotDone = true;
-        setLive(true);
+        connectionUp();
         render();
       });
       source.addEventListener("alarm", function (ev) {
@@ -506,6 +525,8 @@
     setInterval(tick, 1000);
     liveLabel.textContent = text.connecting;
     connect();
+    // Leaving the page: close the stream now rather than when the server next writes.
+    window.addEventListener("pagehide", function () { if (source) source.close(); });
     window.anfangConsole = { alarms: function () { return alarms; }, select: select };
   }
 
