@@ -332,3 +332,13 @@ def test_english_console(tenancy: Any) -> None:
     client = client_for(tenancy.operator_a)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert client.get("/console/").status_code == 200
+
+
+def test_police_console_lists_only_reported_alarms_without_buttons(site: AlarmSite) -> None:
+    quiet = raise_alarm(site, "e1")
+    reported = raise_alarm(site, "e2", zone="2")
+    services.report_to_police(reported, by=site.tenancy.operator_a, channel="110")
+    body = text(client_for(site.tenancy.police_a).get("/console/"))
+    assert f'data-id="{reported.pk}"' in body and f'data-id="{quiet.pk}"' not in body
+    assert 'data-act="acknowledge"' not in body and 'data-act="claim"' not in body
+    assert '"handling": []' in body
