@@ -264,7 +264,7 @@ def test_a_bad_block_is_kept_beside_the_good_ones(site: AlarmSite) -> None:
     assert kept.status == "unparseable" and b"VideoLoss" in bytes(kept.raw)
 
 
-@pytest.mark.parametrize("body", [b"", b"hello there", b"\xff\xfe\x00"])
+@pytest.mark.parametrize("body", [b"", b"hello there", b"\xff\xfe\x00", "--边界\r\n\r\nx".encode()])
 def test_a_dahua_body_without_any_event_is_kept_and_answered_400(site: AlarmSite, body: bytes) -> None:
     response = post(f"{DAHUA}?token={token_for(site.camera)}", body, content_type="text/plain")
     assert response.status_code == 400

@@ -212,11 +212,8 @@ def _dahua_blocks(body: bytes, content_type: str) -> tuple[list[dahua.DahuaEvent
     events: list[dahua.DahuaEvent] = []
     rejected: list[tuple[bytes, str]] = []
     if "multipart" in content_type.lower() or body.lstrip().startswith(b"--"):
-        if "boundary" in content_type.lower():
-            parser = dahua.EventStreamParser.from_content_type(content_type)
-        else:  # the boundary is whatever the first line says
-            first = body.lstrip().split(b"\n", 1)[0].strip().decode("ascii", "replace")
-            parser = dahua.EventStreamParser(first.removeprefix("--") or "myboundary")
+        # The declared boundary if the body uses it, else the body's first line; never raises.
+        parser = dahua.EventStreamParser.sniff(body, content_type)
         events = parser.feed(body) + parser.flush()
         rejected = [(exc.raw or str(exc).encode(), str(exc)) for exc in parser.take_rejected()]
         return events, rejected
