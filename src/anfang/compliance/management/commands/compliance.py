@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from anfang.compliance import reports, services
 from anfang.compliance.choices import TriggerChoices
 from anfang.core import audit
+from anfang.core.commands import write_report
 from anfang.sites.models import Community
 
 EXIT_OK = 0
@@ -70,7 +70,7 @@ class Command(BaseCommand):
                 data = reports.render_html(report, lang=lang).encode("utf-8")
             else:
                 data = reports.render_pdf(report, lang=lang)
-            self.write(data, options.get("output"))
+            write_report(self.stdout, data, options.get("output"))
             if options.get("output"):
                 audit.record_access(
                     "export",
@@ -94,22 +94,3 @@ class Command(BaseCommand):
             }
         )
         return EXIT_VIOLATIONS if summary["violations"] else EXIT_OK
-
-    def write(self, data: bytes, output: str | None) -> None:
-        if output:
-            try:
-                Path(output).write_bytes(data)
-            except OSError as exc:
-                raise CommandError(
-                    _("无法写入文件 %(file)s：%(error)s") % {"file": output, "error": exc.strerror or exc},
-                    returncode=EXIT_ERROR,
-                ) from exc
-            return
-        stream = getattr(self.stdout, "_out", sys.stdout)
-        buffer = getattr(stream, "buffer", None)
-        if buffer is not None:
-            stream.flush()
-            buffer.write(data)
-            buffer.flush()
-        else:  # a text stream (tests' StringIO): binary PDF cannot go there
-            stream.write(data.decode("utf-8", errors="replace"))

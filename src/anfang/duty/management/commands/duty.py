@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -18,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anfang.core import audit
+from anfang.core.commands import write_report
 from anfang.duty import record as duty_record
 from anfang.duty import services
 from anfang.sites.models import Community
@@ -77,7 +76,7 @@ class Command(BaseCommand):
                 data = duty_record.render_html(rec, lang=lang).encode("utf-8")
             else:
                 data = duty_record.render_pdf(rec, lang=lang)
-            self.write(data, options.get("output"))
+            write_report(self.stdout, data, options.get("output"))
             audit.record_access(
                 "export",
                 "duty_record",
@@ -85,22 +84,3 @@ class Command(BaseCommand):
                 query={"date": day.isoformat(), "format": fmt, "output": str(options.get("output") or "-")},
                 result_count=len(rec.entries),
             )
-
-    def write(self, data: bytes, output: str | None) -> None:
-        if output:
-            try:
-                Path(output).write_bytes(data)
-            except OSError as exc:
-                raise CommandError(
-                    _("无法写入文件 %(file)s：%(error)s") % {"file": output, "error": exc.strerror or exc},
-                    returncode=EXIT_ERROR,
-                ) from exc
-            return
-        stream = getattr(self.stdout, "_out", sys.stdout)
-        buffer = getattr(stream, "buffer", None)
-        if buffer is not None:
-            stream.flush()
-            buffer.write(data)
-            buffer.flush()
-        else:  # a text stream (tests' StringIO): binary PDF cannot go there
-            stream.write(data.decode("utf-8", errors="replace"))
