@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import ipaddress
 from typing import Any, Final
 from xml.sax.saxutils import escape
@@ -160,19 +161,28 @@ def isapi_status(
     ).encode()
 
 
-@csrf_exempt
-@require_POST
-def isapi_push(request: HttpRequest, code: str) -> HttpResponse:
-    """One `EventNotificationAlert` (bare XML, or multipart with pictures); ANPR reads are stored too."""
+def _receive(request: HttpRequest, code: str) -> tuple[dt.datetime, bytes, str, Device | None] | HttpResponse:
+    """The common start of a vendor push: the receive time, the body (size-checked), its content type and
+    the device (None when the code is unknown: the push is still kept); or the refusal to answer."""
     received_at = timezone.now()
     try:
         body = _read_body(request)
     except BodyTooLarge:
         return _too_large()
-    content_type = request.META.get("CONTENT_TYPE", "")
     device = services.find_device(code)
     if device is not None and not device_authorised(request, device):
         return _unauthorised(code)
+    return received_at, body, request.META.get("CONTENT_TYPE", ""), device
+
+
+@csrf_exempt
+@require_POST
+def isapi_push(request: HttpRequest, code: str) -> HttpResponse:
+    """One `EventNotificationAlert` (bare XML, or multipart with pictures); ANPR reads are stored too."""
+    push = _receive(request, code)
+    if isinstance(push, HttpResponse):
+        return push
+    received_at, body, content_type, device = push
     with audit.actor(system=f"device:{device.code if device else code[:60]}"):
         try:
             alert = isapi.parse_alert(body, content_type)
@@ -230,15 +240,10 @@ def _dahua_blocks(body: bytes, content_type: str) -> tuple[list[dahua.DahuaEvent
 @require_POST
 def dahua_push(request: HttpRequest, code: str) -> HttpResponse:
     """One or more `Code=…;action=…;index=…;data={…}` blocks (plain, or multipart chunks) → events."""
-    received_at = timezone.now()
-    try:
-        body = _read_body(request)
-    except BodyTooLarge:
-        return _too_large()
-    content_type = request.META.get("CONTENT_TYPE", "")
-    device = services.find_device(code)
-    if device is not None and not device_authorised(request, device):
-        return _unauthorised(code)
+    push = _receive(request, code)
+    if isinstance(push, HttpResponse):
+        return push
+    received_at, body, content_type, device = push
     device_code = device.code if device is not None else code
     results: list[IngestResult] = []
     kept: list[int] = []
