@@ -159,17 +159,7 @@ def generate(slot: ShiftPattern, *, now: dt.datetime, days: int = GENERATE_DAYS)
     for starts_at, ends_at in occurrences:
         if starts_at in existing:
             continue
-        shift = Shift(
-            community_id=slot.community_id,
-            roster_id=slot.roster_id,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            pattern=slot,
-        )
-        shift.pending_people = people
-        shift.save()
-        shift.people.set(people)
-        shift.pending_people = None
+        _shift_from_pattern(slot, starts_at, ends_at, people)
         created += 1
     ShiftPattern.objects.filter(pk=slot.pk).update(generated_until=last)
     slot.generated_until = last
@@ -373,17 +363,25 @@ def _backfill(slot: ShiftPattern, first: dt.date, now: dt.datetime) -> None:
         day += dt.timedelta(days=1)
         if starts_at > now or Shift.objects.filter(pattern=slot, starts_at=starts_at).exists():
             continue
-        shift = Shift(
-            community_id=slot.community_id,
-            roster_id=slot.roster_id,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            pattern=slot,
-        )
-        shift.pending_people = people
-        shift.save()
-        shift.people.set(people)
-        shift.pending_people = None
+        _shift_from_pattern(slot, starts_at, ends_at, people)
+
+
+def _shift_from_pattern(
+    slot: ShiftPattern, starts_at: dt.datetime, ends_at: dt.datetime, people: list[int]
+) -> Shift:
+    """One concrete shift of a pattern slot, with its people (known before the change log snapshot)."""
+    shift = Shift(
+        community_id=slot.community_id,
+        roster_id=slot.roster_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        pattern=slot,
+    )
+    shift.pending_people = people
+    shift.save()
+    shift.people.set(people)
+    shift.pending_people = None
+    return shift
 
 
 # ---------------------------------------------------------------------------------------------------
