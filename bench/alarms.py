@@ -590,6 +590,8 @@ def kill_mqtt(stack: Stack, site: Site, cfg: Settings) -> Rows:
     plan = load.plan_stream(
         cfg.kill_events, len(site.devices), prefix="zl-mqtt", seed=7, malformed_bodies=load.MALFORMED_ANYWHERE
     )
+    # First let the worker finish the latency run's backlog, so that this run measures itself.
+    _wait_processed(0, cfg.seconds * cfg.rate, 900, processed=False, external_id__startswith="lat-mqtt-")
     start_id = _max_event_id()
     publisher = load.MqttPublisher(stack.broker_port)
     tally = Tally()
@@ -616,7 +618,7 @@ def kill_mqtt(stack: Stack, site: Site, cfg: Settings) -> Rows:
     publisher.close()
     expected = {(site.devices[p.device].pk, p.external_id) for p in plan if p.kind == "valid"}
     # The worker catches up on what the broker kept for its session.
-    _wait_processed(start_id, len(expected), 180, processed=False, external_id__startswith="zl-mqtt-")
+    _wait_processed(start_id, len(expected), 600, processed=False, external_id__startswith="zl-mqtt-")
     rows = InboundEvent.objects.filter(id__gt=start_id, source="mqtt")
     valid_rows = rows.filter(external_id__startswith="zl-mqtt-").values_list("device_id", "external_id")
     stored = Counter(valid_rows.iterator())
