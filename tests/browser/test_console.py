@@ -67,7 +67,11 @@ def test_alarms_arrive_live_and_are_handled_from_the_keyboard(
     expect(page.locator("[data-open-count]")).to_have_text("2 条未处置")
     screenshot(page, "alarms")
 
-    # Keyboard: the first row is selected; j moves down, k back up; a acknowledges the selected one.
+    # Keyboard: the selection stayed on the first alarm to arrive although the emergency went above it
+    # (it never jumps under the operator's fingers); k moves up, j down, k up; a acknowledges it.
+    expect(rows.nth(1)).to_have_class(SELECTED)
+    expect(rows.first).not_to_have_class(SELECTED)
+    page.keyboard.press("k")
     expect(rows.first).to_have_class(SELECTED)
     page.keyboard.press("j")
     expect(rows.nth(1)).to_have_class(SELECTED)

@@ -23,26 +23,86 @@
 
   /* ---------------------------------------------------------------------------------------------
      Sound: a beep generated with the Web Audio API (no audio files). Browsers allow sound only
-     after a click or key press on the page, hence the "enable sound" button.
+     after a click or key press on the page: after a reload the wish ("anfang.sound") is remembered,
+     but the audio only runs once the operator has clicked or pressed a key here. Until then the
+     button says so, and an alarm that could not be heard raises a warning banner.
      --------------------------------------------------------------------------------------------- */
   var Sound = {
     ctx: null,
     wanted: false,
-    enable: function () {
+    missed: false, // an alarm arrived while the browser kept us silent
+    listeners: [],
+    context: function () {
       var AC = window.AudioContext || window.webkitAudioContext;
-      if (!AC) return false;
-      if (!this.ctx) this.ctx = new AC();
-      if (this.ctx.state === "suspended") this.ctx.resume();
+      if (!AC) return null;
+      if (!this.ctx) {
+        this.ctx = new AC();
+        this.ctx.onstatechange = this.changed.bind(this);
+      }
+      return this.ctx;
+    },
+    running: function () {
+      return !!this.ctx && this.ctx.state === "running";
+    },
+    // "off" (not wanted), "on" (wanted and audible) or "blocked" (wanted, but the browser waits for a gesture).
+    state: function () {
+      if (!this.wanted) return "off";
+      return this.running() ? "on" : "blocked";
+    },
+    changed: function () {
+      if (this.running() || !this.wanted) this.missed = false;
+      var state = this.state();
+      var missed = this.missed;
+      this.listeners.forEach(function (fn) { fn(state, missed); });
+    },
+    onChange: function (fn) {
+      this.listeners.push(fn);
+      fn(this.state(), this.missed);
+    },
+    resume: function () {
+      var ctx = this.context();
+      if (!ctx) return Promise.resolve(false);
+      var self = this;
+      var done = function () { self.changed(); return self.running(); };
+      if (ctx.state === "running") return Promise.resolve(done());
+      // Chrome leaves resume() pending while it blocks audio: give up waiting after a moment.
+      return new Promise(function (resolve) {
+        var settle = function () { resolve(done()); };
+        var p = ctx.resume();
+        if (p && p.then) p.then(settle, settle);
+        setTimeout(settle, 300);
+      });
+    },
+    enable: function () {
+      if (!(window.AudioContext || window.webkitAudioContext)) return false;
       this.wanted = true;
       try { localStorage.setItem("anfang.sound", "1"); } catch (e) { /* private mode */ }
+      this.resume();
+      this.changed();
       return true;
     },
     disable: function () {
       this.wanted = false;
       try { localStorage.removeItem("anfang.sound"); } catch (e) { /* private mode */ }
+      this.changed();
     },
-    on: function () {
-      return this.wanted && this.ctx && this.ctx.state === "running";
+    // On page load: a remembered wish is armed; the first click or key anywhere starts the audio
+    // (keyboard-only operators included). Clicks on the sound button itself are left to the button.
+    arm: function () {
+      var remembered = false;
+      try { remembered = localStorage.getItem("anfang.sound") === "1"; } catch (e) { /* private mode */ }
+      if (!remembered) return;
+      this.wanted = true;
+      this.resume(); // some browsers (or a page allowed to autoplay) start at once
+      var self = this;
+      var gesture = function (ev) {
+        if (!self.wanted || self.running()) return;
+        if (ev.target && ev.target.closest && ev.target.closest("[data-sound-toggle]")) return;
+        self.resume();
+      };
+      ["pointerdown", "pointerup", "keydown", "touchend", "click"].forEach(function (type) {
+        document.addEventListener(type, gesture, true);
+      });
     },
     tone: function (freq, start, length, volume) {
       var ctx = this.ctx;
@@ -58,19 +118,91 @@
       osc.start(t);
       osc.stop(t + length + 0.02);
     },
+    // Play now if audible; if the browser still blocks it, try to resume (a gesture may have happened
+    // meanwhile) and otherwise say so: an alarm must never pass silently without a visible warning.
+    play: function (tones) {
+      if (!this.wanted) return;
+      var self = this;
+      var go = function () {
+        tones.forEach(function (t) { self.tone(t[0], t[1], t[2], t[3]); });
+      };
+      if (this.running()) {
+        go();
+        return;
+      }
+      this.resume().then(function (ok) {
+        if (ok) go();
+        else {
+          self.missed = true;
+          self.changed();
+        }
+      });
+    },
     arrival: function () {
-      if (!this.on()) return;
-      this.tone(880, 0, 0.18, 0.25);
-      this.tone(1175, 0.22, 0.22, 0.25);
+      this.play([[880, 0, 0.18, 0.25], [1175, 0.22, 0.22, 0.25]]);
     },
     escalated: function () {
-      if (!this.on()) return;
+      var tones = [];
       for (var i = 0; i < 3; i++) {
-        this.tone(1320, i * 0.3, 0.2, 0.6);
-        this.tone(990, i * 0.3 + 0.15, 0.12, 0.6);
+        tones.push([1320, i * 0.3, 0.2, 0.6]);
+        tones.push([990, i * 0.3 + 0.15, 0.12, 0.6]);
       }
+      this.play(tones);
     },
   };
+
+  /* The sound button(s) and the "sound blocked" banner of a page. The button carries its three labels
+     (data-text-on/-off/-blocked) so the console and the alarm page share it. */
+  function soundControls() {
+    var buttons = Array.prototype.slice.call(document.querySelectorAll("[data-sound-toggle]"));
+    var banners = Array.prototype.slice.call(document.querySelectorAll("[data-sound-blocked]"));
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var state = Sound.state();
+        if (state === "on") Sound.disable();
+        else if (Sound.enable()) Sound.arrival();
+        // Give the keys back to the page: Enter should open the selected alarm, not press this again.
+        button.blur();
+      });
+    });
+    banners.forEach(function (banner) {
+      var enable = banner.querySelector("[data-sound-enable]");
+      if (enable) enable.addEventListener("click", function () { Sound.enable(); });
+    });
+    Sound.arm();
+    Sound.onChange(function (state, missed) {
+      buttons.forEach(function (button) {
+        var label = button.getAttribute("data-text-" + state);
+        if (label) button.textContent = label;
+        button.setAttribute("data-sound-state", state);
+        button.setAttribute("aria-pressed", state === "on" ? "true" : "false");
+        button.classList.toggle("btn-primary", state === "on");
+        button.classList.toggle("sound-blocked", state === "blocked");
+      });
+      banners.forEach(function (banner) { banner.hidden = !(missed && state === "blocked"); });
+    });
+  }
+
+  // Which sound a change calls for, the same on the console and the alarm page: a beep for an alarm
+  // not seen before, the loud one when an alarm is newly escalated.
+  function soundFor(before, a, isNew) {
+    if (!a.open) return null;
+    if (isNew) return "arrival";
+    if (a.escalation_level && (!before || !before.escalation_level)) return "escalated";
+    return null;
+  }
+
+  // Escalated alarms nobody has acknowledged keep sounding (every 4 s) until someone does.
+  function repeatEscalated(current) {
+    setInterval(function () {
+      var alarms = current();
+      var pending = Object.keys(alarms).some(function (id) {
+        var a = alarms[id];
+        return a.open !== false && a.escalation_level && a.state === "new";
+      });
+      if (pending) Sound.escalated();
+    }, 4000);
+  }
 
   /* ---------------------------------------------------------------------------------------------
      The console
@@ -89,7 +221,6 @@
     var countLabel = document.querySelector("[data-open-count]");
     var toast = root.querySelector("[data-toast]");
     var help = root.querySelector("[data-help]");
-    var soundButton = document.querySelector("[data-sound-toggle]");
     var several = Object.keys(config.communities).length > 1;
     var handling = {};
     config.handling.forEach(function (code) { handling[code] = true; });
@@ -97,9 +228,15 @@
     var skew = Date.parse(config.now) - Date.now();
     var alarms = {}; // id → payload
     var known = {}; // ids seen since the page loaded (to beep only for new ones)
+    // The selected alarm is an id, never a position: rows are reordered as alarms arrive, and the
+    // keys (a/c/Enter) must act on the alarm the operator chose. It only moves when that alarm leaves
+    // the list, then to its neighbour.
     var selectedId = null;
-    // Until the operator picks a row, the selection follows the most urgent alarm.
-    var userSelected = false;
+    var order = []; // ids as shown, in order
+    var rowKeys = {}; // id → the payload a row was built from (unchanged rows are kept, not rebuilt)
+    // While a mouse button is down on the table nothing moves under it; the update follows at once.
+    var pointerHeld = false;
+    var renderPending = false;
     var source = null;
     var lastEventId = "";
     var wasDown = false;
@@ -108,9 +245,12 @@
     var baseTitle = document.title;
 
     // Rows rendered by the server count as known until the snapshot replaces them.
-    tbody.querySelectorAll("tr[data-id]").forEach(function (tr) { known[tr.getAttribute("data-id")] = true; });
-    var first = tbody.querySelector("tr[data-id]");
-    if (first) select(first.getAttribute("data-id"));
+    tbody.querySelectorAll("tr[data-id]").forEach(function (tr) {
+      var id = tr.getAttribute("data-id");
+      known[id] = true;
+      order.push(id);
+    });
+    if (order.length) select(order[0]);
 
     function place(a) {
       var parts = [a.location || a.device_name || ""];
@@ -153,6 +293,7 @@
       form.method = "post";
       form.action = detailUrl(a) + action + "/";
       form.setAttribute("data-act", action);
+      form.setAttribute("data-id", String(a.id));
       var token = el("input");
       token.type = "hidden";
       token.name = "csrfmiddlewaretoken";
@@ -220,12 +361,51 @@
       return !config.community || a.community === config.community;
     }
 
+    // The alarm to select when the selected one has left the list: the next one below it as it was
+    // shown, else the one above, else the top.
+    function neighbour(gone, ids) {
+      var index = order.indexOf(gone);
+      var i;
+      for (i = index + 1; index >= 0 && i < order.length; i++) if (ids.indexOf(order[i]) >= 0) return order[i];
+      for (i = index - 1; i >= 0; i--) if (ids.indexOf(order[i]) >= 0) return order[i];
+      return ids.length ? ids[0] : null;
+    }
+
+    // Put the rows in order, rebuilding only those whose alarm changed and moving only what must move.
+    function patchRows(visible) {
+      var before = null;
+      var keys = {};
+      visible.forEach(function (a) {
+        var id = String(a.id);
+        var key = JSON.stringify(a);
+        var tr = tbody.querySelector('tr[data-id="' + id + '"]');
+        if (!tr || rowKeys[id] !== key) {
+          var fresh = row(a);
+          if (tr) tr.replaceWith(fresh);
+          tr = fresh;
+        }
+        keys[id] = key;
+        var expected = before ? before.nextSibling : tbody.firstChild;
+        if (tr !== expected) tbody.insertBefore(tr, expected);
+        before = tr;
+      });
+      while (before ? before.nextSibling : tbody.firstChild) tbody.removeChild(before ? before.nextSibling : tbody.firstChild);
+      rowKeys = keys;
+    }
+
     function render() {
+      if (pointerHeld) {
+        renderPending = true;
+        return;
+      }
+      renderPending = false;
       var list = ordered();
       var visible = list.filter(shown);
-      var frag = document.createDocumentFragment();
-      visible.forEach(function (a) { frag.appendChild(row(a)); });
-      tbody.replaceChildren(frag);
+      var ids = visible.map(function (a) { return String(a.id); });
+      if (selectedId !== null && ids.indexOf(String(selectedId)) < 0) selectedId = neighbour(String(selectedId), ids);
+      if (selectedId === null && ids.length) selectedId = ids[0];
+      patchRows(visible);
+      order = ids;
       empty.hidden = visible.length > 0;
       tbody.closest(".table-wrap").hidden = visible.length === 0;
       if (countLabel) countLabel.textContent = fmt(text.open_count, { n: visible.length });
@@ -234,10 +414,6 @@
         var hidden = list.length - visible.length;
         others.hidden = hidden === 0;
         othersText.textContent = fmt(text.others, { n: hidden });
-      }
-      if (!userSelected || selectedId === null || !alarms[selectedId] || !shown(alarms[selectedId])) {
-        selectedId = visible.length ? visible[0].id : null;
-        userSelected = false;
       }
       highlight();
     }
@@ -253,7 +429,7 @@
     }
 
     function select(id) {
-      selectedId = id;
+      selectedId = id === null ? null : String(id);
       highlight();
       var tr = tbody.querySelector('tr[data-id="' + id + '"]');
       if (tr && tr.scrollIntoView) tr.scrollIntoView({ block: "nearest" });
@@ -264,7 +440,6 @@
       if (!list.length) return;
       var index = list.findIndex(function (tr) { return tr.getAttribute("data-id") === String(selectedId); });
       index = index < 0 ? 0 : Math.min(list.length - 1, Math.max(0, index + step));
-      userSelected = true;
       select(list[index].getAttribute("data-id"));
     }
 
@@ -298,13 +473,9 @@
         return;
       }
       alarms[id] = a;
-      if (!fromAction && !known[id]) {
-        known[id] = true;
-        Sound.arrival();
-        showToast(fmt(text.new_alarm, { type: a.type_label, place: place(a) }));
-      } else if (!fromAction && a.escalation_level && (!before || !before.escalation_level)) {
-        Sound.escalated();
-      }
+      var sound = fromAction ? null : soundFor(before, a, !known[id]);
+      if (sound === "arrival") showToast(fmt(text.new_alarm, { type: a.type_label, place: place(a) }));
+      if (sound) Sound[sound]();
       known[id] = true;
     }
 
@@ -407,23 +578,41 @@
       });
     }
 
+    // A row's buttons act on their own alarm (the form's data-id), whatever is selected.
     root.addEventListener("submit", function (ev) {
       var form = ev.target.closest("form[data-act]");
       if (!form) return;
+      var id = form.getAttribute("data-id");
+      if (!id) return; // not ours: a plain POST
       ev.preventDefault();
-      var tr = form.closest("tr[data-id]");
-      userSelected = true;
-      select(tr.getAttribute("data-id"));
-      act(tr.getAttribute("data-id"), form.getAttribute("data-act"), false);
+      select(id);
+      act(id, form.getAttribute("data-act"), false);
     });
 
     tbody.addEventListener("click", function (ev) {
       var tr = ev.target.closest("tr[data-id]");
-      if (tr && !ev.target.closest("a, button, form")) {
-        userSelected = true;
-        select(tr.getAttribute("data-id"));
-      }
+      if (tr && !ev.target.closest("a, button, form")) select(tr.getAttribute("data-id"));
     });
+
+    function release() {
+      if (!pointerHeld) return;
+      pointerHeld = false;
+      // After the click that follows this pointerup has been delivered to the row it was aimed at.
+      setTimeout(function () { if (renderPending) render(); }, 0);
+    }
+    tbody.addEventListener("pointerdown", function () {
+      pointerHeld = true;
+      setTimeout(release, 2000); // never hold the list for long
+    });
+    document.addEventListener("pointerup", release, true);
+    document.addEventListener("pointercancel", release, true);
+
+    function communityOf(id) {
+      if (id === null) return null;
+      if (alarms[id]) return alarms[id].community;
+      var tr = tbody.querySelector('tr[data-id="' + id + '"]');
+      return tr ? tr.getAttribute("data-community") : null;
+    }
 
     /* Keyboard ---------------------------------------------------------------------------------- */
     function toggleHelp() {
@@ -449,10 +638,10 @@
           move(-1);
           break;
         case "a":
-          if (selectedId !== null && handling[(alarms[selectedId] || {}).community]) act(selectedId, "acknowledge", false);
+          if (handling[communityOf(selectedId)]) act(selectedId, "acknowledge", false);
           break;
         case "c":
-          if (selectedId !== null && handling[(alarms[selectedId] || {}).community]) act(selectedId, "claim", false);
+          if (handling[communityOf(selectedId)]) act(selectedId, "claim", false);
           break;
         case "Enter":
           if (target.closest && target.closest("a, button")) {
@@ -472,8 +661,6 @@
           handled = false;
       }
       if (handled) ev.preventDefault();
-      // Any key press counts as the gesture browsers want before playing sound.
-      if (Sound.wanted && Sound.ctx && Sound.ctx.state === "suspended") Sound.ctx.resume();
     });
 
     var helpButton = document.querySelector("[data-help-toggle]");
@@ -484,43 +671,7 @@
       });
     }
 
-    /* Sound button ------------------------------------------------------------------------------ */
-    function soundLabel() {
-      var on = Sound.wanted;
-      soundButton.textContent = on ? text.sound_on : text.sound_off;
-      soundButton.setAttribute("aria-pressed", on ? "true" : "false");
-      soundButton.classList.toggle("btn-primary", on);
-    }
-    if (soundButton) {
-      soundButton.addEventListener("click", function () {
-        if (Sound.wanted) Sound.disable();
-        else if (Sound.enable()) Sound.arrival();
-        soundLabel();
-        // Give the keys back to the console: Enter should open the selected alarm, not press this again.
-        soundButton.blur();
-      });
-      try {
-        if (localStorage.getItem("anfang.sound") === "1") {
-          // Remembered: arm it, the first click or key on the page starts the audio.
-          Sound.wanted = true;
-          var resume = function () {
-            Sound.enable();
-            document.removeEventListener("pointerdown", resume, true);
-          };
-          document.addEventListener("pointerdown", resume, true);
-        }
-      } catch (e) { /* private mode */ }
-      soundLabel();
-    }
-
-    // Escalated, unacknowledged alarms keep sounding until someone acknowledges them.
-    setInterval(function () {
-      var pending = Object.keys(alarms).some(function (id) {
-        var a = alarms[id];
-        return a.escalation_level && a.state === "new";
-      });
-      if (pending) Sound.escalated();
-    }, 4000);
+    repeatEscalated(function () { return alarms; });
 
     setInterval(tick, 1000);
     liveLabel.textContent = text.connecting;
@@ -540,16 +691,133 @@
     });
     var id = root.getAttribute("data-id");
     var notice = root.querySelector("[data-changed]");
-    if (!window.EventSource || !notice) return;
-    var source = new EventSource(root.getAttribute("data-stream"));
-    source.addEventListener("alarm", function (ev) {
-      var a = JSON.parse(ev.data);
-      if (String(a.id) === id) notice.hidden = false;
-    });
-    window.addEventListener("pagehide", function () { source.close(); });
+    var toasts = document.querySelector("[data-alarm-toasts]");
+    if (!window.EventSource) return;
+    // While the operator works this alarm, others must still be heard and seen: the same feed as the
+    // console, the same sounds, and a toast per new alarm linking to it and to the console.
+    var alarms = {};
+    var known = {};
+    var snapshots = 0;
+    var source = null;
+    var lastEventId = "";
+
+    function label(name) {
+      return toasts ? toasts.getAttribute("data-text-" + name) || "" : "";
+    }
+
+    function place(a) {
+      var parts = [a.location || a.device_name || ""];
+      if (a.title && a.title !== parts[0]) parts.push(a.title);
+      return parts.filter(Boolean).join(" · ") || "—";
+    }
+
+    function detailUrl(a) {
+      return toasts.getAttribute("data-detail")
+        .replace("__code__", encodeURIComponent(a.community))
+        .replace("/alarms/0/", "/alarms/" + a.id + "/");
+    }
+
+    function link(href, text) {
+      var node = document.createElement("a");
+      node.className = "btn btn-sm";
+      node.href = href;
+      node.textContent = text;
+      return node;
+    }
+
+    function dropToast(alarmId) {
+      var old = toasts.querySelector('[data-toast-id="' + alarmId + '"]');
+      if (old) old.remove();
+    }
+
+    function toast(a, kind) {
+      if (!toasts) return;
+      dropToast(a.id);
+      var box = document.createElement("div");
+      box.className = "alarm-toast" + (kind === "escalated" ? " alarm-toast-escalated" : "");
+      box.setAttribute("data-toast-id", String(a.id));
+      box.setAttribute("role", "alert");
+      var message = document.createElement("span");
+      message.className = "alarm-toast-text";
+      message.textContent = fmt(label(kind === "escalated" ? "escalated" : "new"), { type: a.type_label, place: place(a) });
+      box.appendChild(message);
+      var actions = document.createElement("span");
+      actions.className = "alarm-toast-actions";
+      actions.appendChild(link(detailUrl(a), label("open")));
+      actions.appendChild(link(toasts.getAttribute("data-console-url"), label("console")));
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "alarm-toast-close";
+      close.setAttribute("aria-label", label("close"));
+      close.textContent = "×";
+      close.addEventListener("click", function () { box.remove(); });
+      actions.appendChild(close);
+      box.appendChild(actions);
+      toasts.insertBefore(box, toasts.firstChild);
+      // A few at most: the console lists them all.
+      while (toasts.children.length > 3) toasts.removeChild(toasts.lastChild);
+    }
+
+    function apply(a) {
+      var key = String(a.id);
+      var before = alarms[key];
+      if (key === id) {
+        if (notice) notice.hidden = false;
+      }
+      if (!a.open) {
+        delete alarms[key];
+        known[key] = true;
+        if (toasts) dropToast(key);
+        return;
+      }
+      alarms[key] = a;
+      var sound = soundFor(before, a, !known[key]);
+      known[key] = true;
+      if (!sound) return;
+      Sound[sound]();
+      if (key !== id) toast(a, sound === "arrival" ? "new" : "escalated");
+    }
+
+    function connect() {
+      var url = root.getAttribute("data-stream");
+      if (lastEventId) url += (url.indexOf("?") < 0 ? "?" : "&") + "last_event_id=" + encodeURIComponent(lastEventId);
+      source = new EventSource(url);
+      source.onerror = function () {
+        if (source.readyState === EventSource.CLOSED) {
+          source.close();
+          setTimeout(connect, 3000);
+        }
+      };
+      source.addEventListener("snapshot", function (ev) {
+        if (ev.lastEventId) lastEventId = ev.lastEventId;
+        var data = JSON.parse(ev.data);
+        var next = {};
+        data.alarms.forEach(function (a) {
+          var key = String(a.id);
+          next[key] = a;
+          // After a reconnect, alarms raised meanwhile are new; the first snapshot is what is open now.
+          if (snapshots && !known[key] && key !== id) {
+            Sound.arrival();
+            toast(a, "new");
+          }
+          known[key] = true;
+        });
+        alarms = next;
+        snapshots += 1;
+      });
+      source.addEventListener("alarm", function (ev) {
+        if (ev.lastEventId) lastEventId = ev.lastEventId;
+        apply(JSON.parse(ev.data));
+      });
+    }
+
+    repeatEscalated(function () { return alarms; });
+    connect();
+    window.addEventListener("pagehide", function () { if (source) source.close(); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    soundControls();
     var root = document.querySelector("[data-console]");
     if (root && window.EventSource) Console(root);
     var page = document.querySelector("[data-alarm-page]");
