@@ -200,3 +200,161 @@ def test_a_dropped_connection_is_announced_and_recovered_without_losing_alarms(
     expect(page.locator("[data-banner-up]")).to_be_visible(timeout=12_000)
     expect(down).to_be_hidden()
     expect(page.locator("tr.alarm-row")).to_have_count(1)
+
+
+# A browser that keeps Web Audio silent until the page has had a click or key press, as desktop Chrome
+# does (headless Chromium lets every page play). Counts the tones played (window.__tones).
+GATED_AUDIO = """
+(() => {
+  const Real = window.AudioContext;
+  if (!Real) return;
+  window.__tones = 0;
+  let activated = false;  // a real click or key press on this document
+  for (const type of ["keydown", "pointerdown", "click"]) {
+    window.addEventListener(type, (ev) => { if (ev.isTrusted) activated = true; }, true);
+  }
+  class Gated extends Real {
+    constructor(...args) {
+      super(...args);
+      this.__allowed = activated;
+    }
+    get state() { return this.__allowed ? super.state : "suspended"; }
+    resume() {
+      if (!activated) return new Promise(() => {});  // Chrome leaves it pending
+      this.__allowed = true;
+      return super.resume().then(() => { this.dispatchEvent(new Event("statechange")); });
+    }
+    createOscillator() { window.__tones += 1; return super.createOscillator(); }
+  }
+  window.AudioContext = Gated;
+})();
+"""
+
+
+def tones(page: Page) -> int:
+    return int(page.evaluate("() => window.__tones"))
+
+
+def test_selection_stays_on_the_chosen_alarm_when_others_arrive_or_leave(
+    page: Page, live_server: Any, site: Any, screenshot: Callable[..., Path]
+) -> None:
+    from anfang.alarms import services
+    from tests.alarms.conftest import event
+
+    first = Alarm.objects.get(pk=services.ingest(event(external_id="z1", zone="1")).alarm_id)
+    second = Alarm.objects.get(pk=services.ingest(event(external_id="z2", zone="2")).alarm_id)
+    login(page, "operator_a")
+    page.goto("/console/")
+    rows = page.locator("tr.alarm-row")
+    expect(rows).to_have_count(2)
+    expect(page.locator("[data-live-state]")).to_have_class(re.compile(r"\bis-live\b"))
+    page.keyboard.press("j")
+    expect(page.locator(f'tr[data-id="{second.pk}"]')).to_have_class(SELECTED)
+
+    # A more urgent alarm arrives on top: the selection stays on the second alarm (now the third row).
+    sos = Alarm.objects.get(
+        pk=services.ingest(event(device="SOS-1", external_id="s1", type="emergency", zone="")).alarm_id
+    )
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_have_attribute("data-id", str(sos.pk))
+    expect(rows.nth(2)).to_have_attribute("data-id", str(second.pk))
+    expect(rows.nth(2)).to_have_class(SELECTED)
+    screenshot(page, "kept")
+
+    # a acknowledges the alarm the operator chose, not the new one.
+    page.keyboard.press("a")
+    expect(rows.nth(2)).to_contain_text("已确认接警")
+    assert Alarm.objects.get(pk=second.pk).state == "acknowledged"
+    assert Alarm.objects.get(pk=sos.pk).state == "new"
+    assert Alarm.objects.get(pk=first.pk).state == "new"
+
+    # Each row's buttons carry their own alarm: clicking the first row's acknowledges that one.
+    for tr in rows.all():
+        for form in tr.locator("form[data-act]").all():
+            assert form.get_attribute("data-id") == tr.get_attribute("data-id")
+    page.locator(f'tr[data-id="{first.pk}"]').get_by_role("button", name="确认接警").click()
+    expect(page.locator(f'tr[data-id="{first.pk}"]')).to_contain_text("已确认接警")
+    assert Alarm.objects.get(pk=first.pk).state == "acknowledged"
+    assert Alarm.objects.get(pk=sos.pk).state == "new"
+    expect(page.locator(f'tr[data-id="{first.pk}"]')).to_have_class(SELECTED)
+
+    # The selected alarm is closed elsewhere: the selection goes to its neighbour below, not to the top.
+    services.resolve(Alarm.objects.get(pk=first.pk), by=site.tenancy.operator_a, outcome="test", note="测试")
+    expect(rows).to_have_count(2)
+    expect(page.locator(f'tr[data-id="{second.pk}"]')).to_have_class(SELECTED)
+    expect(rows.first).not_to_have_class(SELECTED)
+
+
+def test_the_alarm_page_sounds_and_shows_new_alarms(
+    page: Page, live_server: Any, site: Any, screenshot: Callable[..., Path]
+) -> None:
+    from anfang.alarms import services
+    from tests.alarms.conftest import event
+
+    page.context.add_init_script(GATED_AUDIO)
+    working = Alarm.objects.get(pk=services.ingest(event(external_id="w1")).alarm_id)
+    login(page, "operator_a")
+    page.goto(f"/c/a/alarms/{working.pk}/")
+    page.get_by_role("button", name="开启提示音").click()
+    sound = page.locator("[data-sound-toggle]")
+    expect(sound).to_have_text("提示音已开启")
+    expect(page.locator("[data-alarm-page]")).to_have_attribute("data-live", "")
+    page.wait_for_timeout(500)  # the test beep of the button
+    before = tones(page)
+    expect(page.locator("[data-alarm-toasts] .alarm-toast")).to_have_count(0)
+
+    # While the operator works this alarm, an emergency comes in elsewhere: heard and shown.
+    sos = Alarm.objects.get(
+        pk=services.ingest(event(device="SOS-1", external_id="s1", type="emergency", zone="")).alarm_id
+    )
+    toast = page.locator("[data-alarm-toasts] .alarm-toast")
+    expect(toast).to_have_count(1)
+    expect(toast).to_contain_text("新报警：紧急求助 · 门岗紧急按钮")
+    expect(toast.get_by_role("link", name="打开")).to_have_attribute("href", f"/c/a/alarms/{sos.pk}/")
+    expect(toast.get_by_role("link", name="控制台")).to_have_attribute("href", "/console/")
+    page.wait_for_function(f"() => window.__tones > {before}")
+    screenshot(page, "toast")
+
+    # The toast leads to the new alarm.
+    with page.expect_navigation():
+        toast.get_by_role("link", name="打开").click()
+    expect(page).to_have_url(f"{live_server.url}/c/a/alarms/{sos.pk}/")
+
+
+def test_sound_button_says_when_the_browser_still_blocks_it(
+    page: Page, live_server: Any, site: Any, screenshot: Callable[..., Path]
+) -> None:
+    from anfang.alarms import services
+    from tests.alarms.conftest import event
+
+    page.context.add_init_script(GATED_AUDIO)
+    login(page, "operator_a")
+    page.goto("/console/")
+    sound = page.locator("[data-sound-toggle]")
+    expect(sound).to_have_text("开启提示音")
+    sound.click()
+    expect(sound).to_have_text("提示音已开启")
+    expect(sound).to_have_attribute("aria-pressed", "true")
+
+    # After a reload the wish is remembered, but the browser has not allowed sound yet: the button
+    # says so instead of claiming it is on, and an arriving alarm raises a warning.
+    page.reload()
+    expect(sound).to_have_text("点击开启提示音")
+    expect(sound).to_have_attribute("aria-pressed", "false")
+    banner = page.locator("[data-sound-blocked]")
+    expect(banner).to_be_hidden()
+    expect(page.locator("[data-live-state]")).to_have_class(re.compile(r"\bis-live\b"))
+    services.ingest(event(external_id="b1"))
+    expect(page.locator("tr.alarm-row")).to_have_count(1)
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("浏览器阻止了提示音")
+    assert tones(page) == 0
+    screenshot(page, "blocked")
+
+    # Any key press (keyboard-only operators) starts the sound; the next alarm is heard.
+    page.keyboard.press("x")
+    expect(sound).to_have_text("提示音已开启")
+    expect(banner).to_be_hidden()
+    services.ingest(event(external_id="b2", zone="2"))
+    expect(page.locator("tr.alarm-row")).to_have_count(2)
+    page.wait_for_function("() => window.__tones > 0")

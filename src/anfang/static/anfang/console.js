@@ -783,6 +783,7 @@
       if (lastEventId) url += (url.indexOf("?") < 0 ? "?" : "&") + "last_event_id=" + encodeURIComponent(lastEventId);
       source = new EventSource(url);
       source.onerror = function () {
+        root.removeAttribute("data-live");
         if (source.readyState === EventSource.CLOSED) {
           source.close();
           setTimeout(connect, 3000);
@@ -804,6 +805,7 @@
         });
         alarms = next;
         snapshots += 1;
+        root.setAttribute("data-live", "");
       });
       source.addEventListener("alarm", function (ev) {
         if (ev.lastEventId) lastEventId = ev.lastEventId;
