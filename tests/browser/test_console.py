@@ -23,6 +23,15 @@ site = alarm_fixtures.site  # the alarm site of tests/alarms (a detector, a pani
 SELECTED = re.compile(r"\bselected\b")
 
 
+def raised(ev: Any) -> Alarm:
+    """Ingest one device event as the receivers do; the alarm it raised."""
+    from anfang.alarms import services
+
+    alarm_id = services.ingest(ev).alarm_id
+    assert alarm_id is not None
+    return Alarm.objects.get(pk=alarm_id)
+
+
 def post_event(base: str, token: str, **doc: Any) -> dict[str, Any]:
     """What a device does: POST /api/v1/events with its own token."""
     body = {"occurred_at": timezone.now().isoformat(), **doc}
@@ -124,7 +133,7 @@ def test_refused_resolve_keeps_the_notes(page: Page, live_server: Any, site: Any
     from anfang.alarms import services
     from tests.alarms.conftest import event
 
-    alarm = Alarm.objects.get(pk=services.ingest(event(external_id="x1")).alarm_id)
+    alarm = raised(event(external_id="x1"))
     services.acknowledge(alarm, by=site.tenancy.manager_a)
     login(page, "operator_a")
     page.goto(f"/c/a/alarms/{alarm.pk}/")
@@ -149,10 +158,10 @@ def test_console_colours_by_age_and_fits_a_phone(
     from tests.alarms.conftest import event
 
     now = timezone.now()
-    old = Alarm.objects.get(pk=services.ingest(event(external_id="o1", zone="1")).alarm_id)
+    old = raised(event(external_id="o1", zone="1"))
     Alarm.objects.filter(pk=old.pk).update(created_at=now - dt.timedelta(minutes=6))
     services.escalate_overdue()  # not acknowledged in time: escalated, flashing
-    waiting = Alarm.objects.get(pk=services.ingest(event(external_id="w1", zone="2")).alarm_id)
+    waiting = raised(event(external_id="w1", zone="2"))
     Alarm.objects.filter(pk=waiting.pk).update(created_at=now - dt.timedelta(seconds=45))
     services.ingest(event(device="SOS-1", external_id="s1", type="emergency", zone=""))
     login(page, "operator_a")
@@ -241,8 +250,8 @@ def test_selection_stays_on_the_chosen_alarm_when_others_arrive_or_leave(
     from anfang.alarms import services
     from tests.alarms.conftest import event
 
-    first = Alarm.objects.get(pk=services.ingest(event(external_id="z1", zone="1")).alarm_id)
-    second = Alarm.objects.get(pk=services.ingest(event(external_id="z2", zone="2")).alarm_id)
+    first = raised(event(external_id="z1", zone="1"))
+    second = raised(event(external_id="z2", zone="2"))
     login(page, "operator_a")
     page.goto("/console/")
     rows = page.locator("tr.alarm-row")
@@ -252,9 +261,7 @@ def test_selection_stays_on_the_chosen_alarm_when_others_arrive_or_leave(
     expect(page.locator(f'tr[data-id="{second.pk}"]')).to_have_class(SELECTED)
 
     # A more urgent alarm arrives on top: the selection stays on the second alarm (now the third row).
-    sos = Alarm.objects.get(
-        pk=services.ingest(event(device="SOS-1", external_id="s1", type="emergency", zone="")).alarm_id
-    )
+    sos = raised(event(device="SOS-1", external_id="s1", type="emergency", zone=""))
     expect(rows).to_have_count(3)
     expect(rows.first).to_have_attribute("data-id", str(sos.pk))
     expect(rows.nth(2)).to_have_attribute("data-id", str(second.pk))
@@ -288,11 +295,10 @@ def test_selection_stays_on_the_chosen_alarm_when_others_arrive_or_leave(
 def test_the_alarm_page_sounds_and_shows_new_alarms(
     page: Page, live_server: Any, site: Any, screenshot: Callable[..., Path]
 ) -> None:
-    from anfang.alarms import services
     from tests.alarms.conftest import event
 
     page.context.add_init_script(GATED_AUDIO)
-    working = Alarm.objects.get(pk=services.ingest(event(external_id="w1")).alarm_id)
+    working = raised(event(external_id="w1"))
     login(page, "operator_a")
     page.goto(f"/c/a/alarms/{working.pk}/")
     page.get_by_role("button", name="开启提示音").click()
@@ -304,9 +310,7 @@ def test_the_alarm_page_sounds_and_shows_new_alarms(
     expect(page.locator("[data-alarm-toasts] .alarm-toast")).to_have_count(0)
 
     # While the operator works this alarm, an emergency comes in elsewhere: heard and shown.
-    sos = Alarm.objects.get(
-        pk=services.ingest(event(device="SOS-1", external_id="s1", type="emergency", zone="")).alarm_id
-    )
+    sos = raised(event(device="SOS-1", external_id="s1", type="emergency", zone=""))
     toast = page.locator("[data-alarm-toasts] .alarm-toast")
     expect(toast).to_have_count(1)
     expect(toast).to_contain_text("新报警：紧急求助 · 门岗紧急按钮")
