@@ -18,7 +18,12 @@ URL = "/api/v1/events"
 
 
 def body(**kw: Any) -> dict[str, Any]:
-    doc = {"device": "PIR-1", "external_id": "evt-1", "type": "perimeter", "occurred_at": "2026-11-27T03:00:00+08:00"}
+    doc = {
+        "device": "PIR-1",
+        "external_id": "evt-1",
+        "type": "perimeter",
+        "occurred_at": "2026-11-27T03:00:00+08:00",
+    }
     doc.update(kw)
     return doc
 
@@ -51,6 +56,8 @@ def test_pictures_in_base64_are_kept(site: AlarmSite, settings: Any, tmp_path: A
         (body(occurred_at="2026-11-27T03:00:00"), "occurred_at"),
         (body(external_id=""), "external_id"),
         (body(pictures=[{"data": "***"}]), "pictures[0].data"),
+        (body(occurred_at="9999-12-31T23:00:00-05:00"), "occurred_at"),  # beyond year 9999 in UTC
+        (body(data={"v": 1e999}), "body"),  # infinity: the database would refuse it
         ([1, 2], "body"),
     ],
 )
@@ -85,3 +92,13 @@ def test_a_managers_token_sends_for_their_community_only(site: AlarmSite) -> Non
 
 def test_no_token_no_event(site: AlarmSite, client: Any) -> None:
     assert client.post(URL, body(), content_type="application/json").status_code == 401
+
+
+def test_a_number_too_large_for_the_database_is_refused_and_kept(site: AlarmSite) -> None:
+    raw = (
+        b'{"device": "PIR-1", "external_id": "big", "type": "perimeter",'
+        b' "occurred_at": "2026-11-27T03:00:00+08:00", "data": {"v": 1e999}}'
+    )
+    response = device_client(site.detector).post(URL, raw, content_type="application/json")
+    assert assert_error(response, 422)["field"] == "body"
+    assert bytes(InboundEvent.objects.get(status="unparseable").raw) == raw

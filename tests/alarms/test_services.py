@@ -31,7 +31,12 @@ def test_event_becomes_alarm_at_the_devices_place_with_procedure(site: AlarmSite
     result = services.ingest(event())
     assert not result.duplicate and result.status == EventStatusChoices.ALARM
     alarm = Alarm.objects.get(pk=result.alarm_id)
-    assert (alarm.community, alarm.alarm_type, alarm.priority, alarm.state) == (site.tenancy.a, "perimeter", 2, "new")
+    assert (alarm.community, alarm.alarm_type, alarm.priority, alarm.state) == (
+        site.tenancy.a,
+        "perimeter",
+        2,
+        "new",
+    )
     assert alarm.location is not None and alarm.location.name == "东门"
     assert alarm.checklist.count() >= 3 and "公安" in "".join(alarm.checklist.values_list("text", flat=True))
     assert actions(alarm) == ["raise"]
@@ -90,7 +95,12 @@ def test_panel_disarm_and_arm_reports_switch_its_zones(site: AlarmSite) -> None:
 
 def test_zone_settings_name_type_and_priority(site: AlarmSite) -> None:
     AlarmZone.objects.create(
-        community=site.tenancy.a, device=site.detector, code="1", name="东围墙", alarm_type="intrusion", priority=1
+        community=site.tenancy.a,
+        device=site.detector,
+        code="1",
+        name="东围墙",
+        alarm_type="intrusion",
+        priority=1,
     )
     alarm = Alarm.objects.get(pk=services.ingest(event()).alarm_id)
     assert (alarm.title, alarm.alarm_type, alarm.priority) == ("东围墙", "intrusion", 1)
@@ -125,7 +135,9 @@ def test_event_stored_but_not_processed_is_finished_by_the_sweeper(site: AlarmSi
 
 
 def test_community_procedure_replaces_the_default(site: AlarmSite) -> None:
-    OperatingProcedure.objects.create(community=site.tenancy.a, alarm_type="perimeter", steps=["看监控", "", "报警"])
+    OperatingProcedure.objects.create(
+        community=site.tenancy.a, alarm_type="perimeter", steps=["看监控", "", "报警"]
+    )
     alarm = Alarm.objects.get(pk=services.ingest(event()).alarm_id)
     assert list(alarm.checklist.values_list("text", flat=True)) == ["看监控", "报警"]
 
@@ -245,7 +257,10 @@ def test_reported_real_case_does_not_escalate(site: AlarmSite, alarm: Alarm) -> 
 def test_police_report_time_cannot_be_in_the_future(site: AlarmSite, alarm: Alarm) -> None:
     with pytest.raises(DomainError):
         services.report_to_police(
-            alarm, by=site.tenancy.operator_a, channel="110", reported_at=timezone.now() + dt.timedelta(hours=1)
+            alarm,
+            by=site.tenancy.operator_a,
+            channel="110",
+            reported_at=timezone.now() + dt.timedelta(hours=1),
         )
     with pytest.raises(DomainError):
         services.report_to_police(alarm, by=site.tenancy.operator_a, channel="telegram")
@@ -288,21 +303,6 @@ def test_feed_follows_changes_and_is_scoped(site: AlarmSite) -> None:
     assert services.changes_since(site.tenancy.police_a, cursor)[1] == []
 
 
-# --- demo -------------------------------------------------------------------------------------------------
-
-
-def test_demo_has_zones_panel_accounts_and_handled_alarms_with_duty_trail(demo_built: Any) -> None:
-    from anfang.alarms.models import SiaAccount
-
-    alarms = Alarm.objects.filter(community__code="demo1")
-    assert alarms.count() >= 5 and not alarms.open().exists()  # history, nothing left open
-    real = alarms.filter(outcome="real_incident", police_reports__channel="110").get()
-    assert real.police_reported_at is not None and real.police_reported_at - real.created_at < dt.timedelta(minutes=5)
-    assert SiaAccount.objects.filter(device__code="PER-CTRL").exists()
-    assert AlarmZone.objects.get(device__code="PD-P1", code="").name == "周界 P1 段"
-    assert all(a.resolution_note for a in alarms)
-
-
 def test_device_page_shows_its_outages(site: AlarmSite, client: Any) -> None:
     t0 = timezone.now() - dt.timedelta(hours=1)
     Device.objects.filter(pk=site.detector.pk).update(heartbeat_interval_s=60, last_seen_at=t0)
@@ -310,3 +310,104 @@ def test_device_page_shows_its_outages(site: AlarmSite, client: Any) -> None:
     client.force_login(site.tenancy.manager_a)
     page = client.get(f"/c/a/devices/{site.detector.code}/").content.decode()
     assert "在线与离线记录" in page and "仍离线" in page
+
+
+# --- found in review --------------------------------------------------------------------------------------
+
+
+def test_life_safety_events_keep_their_type_on_a_disarmed_typed_zone(site: AlarmSite) -> None:
+    AlarmZone.objects.create(
+        community=site.tenancy.a, device=site.detector, code="5", alarm_type="intrusion", armed=False
+    )
+    assert services.ingest(event(external_id="i", type=ev.INTRUSION, zone="5")).status == "disarmed"
+    for n, etype in enumerate((ev.FIRE, ev.TAMPER, ev.EMERGENCY)):
+        result = services.ingest(event(external_id=f"l{n}", type=etype, zone="5"))
+        assert result.status == "alarm", etype
+        assert Alarm.objects.get(pk=result.alarm_id).alarm_type == etype  # not "intrusion"
+
+
+def test_contact_id_closing_reported_as_restore_arms_again(site: AlarmSite) -> None:
+    services.ingest(event(external_id="1401", type=ev.DISARMING, zone="501"))
+    services.ingest(event(external_id="3401", type=ev.ARMING, zone="501", restore=True))
+    assert services.ingest(event(external_id="1130")).status == "alarm"
+
+
+def test_a_passing_database_error_leaves_the_event_for_the_sweeper(
+    site: AlarmSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    def locked(event_id: int) -> Any:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "_process", locked)
+    result = services.ingest(event())
+    assert result.status == "received" and InboundEvent.objects.get(pk=result.id).status == "received"
+    monkeypatch.undo()
+    services.PendingEventSweeper().tick(timezone.now() + dt.timedelta(seconds=10))
+    assert InboundEvent.objects.get(pk=result.id).status == "alarm"
+
+
+def test_a_failing_duty_log_listener_does_not_take_the_alarm_down(site: AlarmSite) -> None:
+    from django.db import DatabaseError
+
+    from anfang.alarms.signals import alarm_action_recorded
+
+    def broken(**kwargs: Any) -> None:
+        raise DatabaseError("duty log unavailable")
+
+    alarm_action_recorded.connect(broken, dispatch_uid="test-broken")
+    try:
+        result = services.ingest(event())
+    finally:
+        alarm_action_recorded.disconnect(dispatch_uid="test-broken")
+    assert result.status == "alarm" and Alarm.objects.filter(pk=result.alarm_id).exists()
+
+
+def test_confirmed_then_found_false_owes_no_police_report(site: AlarmSite, alarm: Alarm) -> None:
+    op = site.tenancy.operator_a
+    services.acknowledge(alarm, by=op)
+    alarm = services.confirm_real(alarm, by=op)
+    services.resolve(alarm, by=op, outcome="false_alarm", note="看错了，是保安巡逻")
+    assert services.escalate_overdue(timezone.now() + dt.timedelta(hours=1)) == []
+
+
+def test_a_police_report_cannot_predate_the_alarm(site: AlarmSite, alarm: Alarm) -> None:
+    with pytest.raises(DomainError) as refused:
+        services.report_to_police(
+            alarm,
+            by=site.tenancy.operator_a,
+            channel="110",
+            reported_at=alarm.created_at - dt.timedelta(hours=2),
+        )
+    assert refused.value.code == "reported_before_alarm"
+
+
+def test_a_flapping_device_keeps_one_offline_alarm(site: AlarmSite) -> None:
+    t0 = timezone.now()
+    Device.objects.filter(pk=site.detector.pk).update(heartbeat_interval_s=60, last_seen_at=t0)
+    services.check_heartbeats(t0 + dt.timedelta(seconds=130))
+    Device.objects.filter(pk=site.detector.pk).update(last_seen_at=t0 + dt.timedelta(seconds=200))
+    services.check_heartbeats(t0 + dt.timedelta(seconds=210))  # back
+    services.check_heartbeats(t0 + dt.timedelta(seconds=400))  # gone again
+    assert DeviceOutage.objects.count() == 2
+    offline = Alarm.objects.get(alarm_type="device_offline")
+    assert offline.event_count == 2
+
+
+def test_guards_and_technicians_see_alarms_but_cannot_act(site: AlarmSite, alarm: Alarm) -> None:
+    from anfang.core.choices import RoleChoices
+    from tests.support import factories
+
+    guard = factories.user("guard_a", community=site.tenancy.a, role=RoleChoices.GUARD)
+    assert list(services.visible_alarms(guard)) == [alarm]
+    with pytest.raises(DomainError):
+        services.acknowledge(alarm, by=guard)
+
+
+def test_feed_cursor_waits_below_a_young_gap_and_passes_an_old_one() -> None:
+    now = timezone.now()
+    young, old = now - dt.timedelta(seconds=1), now - dt.timedelta(minutes=1)
+    assert services._contiguous_cursor(10, [(11, young), (12, young)], now) == 12
+    assert services._contiguous_cursor(10, [(11, young), (13, young)], now) == 11  # 12 not committed yet
+    assert services._contiguous_cursor(10, [(11, young), (13, old)], now) == 13  # 12 rolled back long ago

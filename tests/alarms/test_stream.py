@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import AsyncClient, Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from anfang.alarms import services, stream
 from anfang.alarms.choices import AlarmTypeChoices
@@ -224,6 +224,30 @@ def test_api_stream_with_a_user_token(site: AlarmSite) -> None:
     next_event(messages, "snapshot")
     new = services.ingest(event(external_id="e1")).alarm_id
     assert next_event(messages, "alarm")["data"]["id"] == new
+    response.close()
+
+
+def test_revoking_the_token_ends_the_stream(site: AlarmSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "RECHECK_S", 0.1)
+    token, raw = ApiToken.issue(name="wall", user=site.tenancy.operator_a)
+    response, messages = open_stream(Client(), "/api/v1/alarms/stream", Authorization=f"Bearer {raw}")
+    next_event(messages, "snapshot")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    started = time.monotonic()
+    rest = list(messages)  # the stream ends by itself
+    assert time.monotonic() - started < 5 and not any(m.get("event") == "alarm" for m in rest)
+    response.close()
+
+
+def test_a_deactivated_user_is_cut_off(site: AlarmSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "RECHECK_S", 0.1)
+    response, messages = open_stream(client_for(site.tenancy.operator_a))
+    next_event(messages, "snapshot")
+    type(site.tenancy.operator_a).objects.filter(pk=site.tenancy.operator_a.pk).update(is_active=False)
+    time.sleep(0.2)  # past the re-check interval
+    services.ingest(event(external_id="after"))
+    assert not any(m.get("event") == "alarm" for m in messages)
     response.close()
 
 

@@ -298,3 +298,19 @@ def test_the_isapi_answer_is_well_formed_xml(site: AlarmSite) -> None:
     assert json.dumps(
         {child.tag.split("}")[1]: child.text for child in root}
     )  # every element has a plain name
+
+
+def test_a_large_push_to_an_unknown_code_is_kept_only_in_part(site: AlarmSite) -> None:
+    body = b"<EventNotificationAlert>" + b"x" * 200_000
+    response = post("/ingest/isapi/NOBODY-9", body, content_type="application/xml")
+    assert response.status_code == 404
+    kept = InboundEvent.objects.get(pk=response.json()["kept"])
+    assert len(bytes(kept.raw)) == 64 * 1024 and "200024 bytes" in kept.error
+
+
+@pytest.mark.parametrize("body", [b"--x", b'--""\r\n'])
+def test_a_cut_off_multipart_push_is_kept_for_known_and_unknown_devices(site: AlarmSite, body: bytes) -> None:
+    known = post(f"{DAHUA}?token={token_for(site.camera)}", body, content_type="text/plain")
+    assert known.status_code == 400 and len(known.json()["kept"]) == 1
+    unknown = post("/ingest/dahua/NOBODY-7", body, content_type="text/plain")
+    assert unknown.status_code == 404 and InboundEvent.objects.filter(pk=unknown.json()["kept"]).exists()

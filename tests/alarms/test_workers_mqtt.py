@@ -145,6 +145,26 @@ def test_an_unreadable_payload_is_kept_raw_and_flagged(site: Any, listening: Mqt
     assert not Alarm.objects.exists()
 
 
+def test_a_message_the_database_refuses_is_kept_and_does_not_block_the_queue(
+    site: Any, listening: MqttListener, pub: paho.Client, monkeypatch: pytest.MonkeyPatch
+):
+    from anfang.alarms import services
+
+    real_ingest = services.ingest
+
+    def refusing(event: Any, **kwargs: Any) -> Any:
+        if event.external_id == "poison":
+            raise ValueError("a value the database refuses")
+        return real_ingest(event, **kwargs)
+
+    monkeypatch.setattr(services, "ingest", refusing)
+    publish(pub, "anfang/a/PIR-1/event", event_body("poison"))
+    publish(pub, "anfang/a/PIR-1/event", event_body("after-poison"))
+    wait_for(lambda: InboundEvent.objects.filter(external_id="after-poison").exists(), what="the next event")
+    kept = InboundEvent.objects.get(status="unparseable")
+    assert b"poison" in bytes(kept.raw) and "ValueError" in kept.error
+
+
 def test_a_device_addressed_under_another_community_is_kept_not_alarmed(
     site: Any, listening: MqttListener, pub: paho.Client
 ):

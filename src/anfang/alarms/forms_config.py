@@ -44,7 +44,9 @@ class AlarmZoneForm(forms.ModelForm):
 
     class Meta:
         model = AlarmZone
-        fields = ["device", "code", "name", "location", "alarm_type", "priority", "armed"]
+        # Not `armed`: arming and disarming go through the arm buttons, which only people who handle alarms
+        # have (a technician who edits zones must not disarm one by saving the form).
+        fields = ["device", "code", "name", "location", "alarm_type", "priority"]
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,15 +8,10 @@ kept (raw, flagged for an administrator) and answered with a clear 4xx.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from ninja import Router
 from ninja.errors import HttpError
 
@@ -26,86 +21,16 @@ from anfang.core.models import ApiToken
 from anfang.core.tenancy import Perm, communities_for, has_perm
 from anfang.devices.models import Device
 from anfang.integrations import events as ev
-from anfang.integrations.events import DeviceEvent, Picture
+from anfang.integrations import generic
+from anfang.integrations.events import DeviceEvent
+from anfang.integrations.generic import EventFormatError
 
 router = Router(tags=["events"])
 
-MAX_PICTURES = 8
-
-
-class EventFormatError(ValueError):
-    """The body does not follow the event contract; `field` names what is wrong."""
-
-    def __init__(self, field: str, detail: str) -> None:
-        super().__init__(detail)
-        self.field = field
-        self.detail = detail
-
 
 def parse_event_body(body: bytes, *, source: str = "api", device_code: str | None = None) -> DeviceEvent:
-    """The generic JSON contract → DeviceEvent (also used for MQTT `…/event` payloads)."""
-    try:
-        doc = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise EventFormatError("body", f"not JSON: {exc}") from exc
-    if not isinstance(doc, dict):
-        raise EventFormatError("body", "a JSON object is expected")
-    code = device_code if device_code is not None else doc.get("device")
-    if not isinstance(code, str) or not code.strip():
-        raise EventFormatError("device", "device (the device code) is required")
-    external_id = doc.get("external_id")
-    if not isinstance(external_id, str | int) or not str(external_id).strip():
-        raise EventFormatError("external_id", "external_id is required (a string unique per device)")
-    etype = doc.get("type")
-    if etype not in ev.EVENT_TYPES:
-        raise EventFormatError("type", f"type must be one of: {', '.join(ev.EVENT_TYPES)}")
-    raw_time = doc.get("occurred_at")
-    occurred = parse_datetime(raw_time) if isinstance(raw_time, str) else None
-    if occurred is None:
-        raise EventFormatError("occurred_at", "occurred_at must be an ISO 8601 time")
-    if occurred.tzinfo is None:
-        raise EventFormatError("occurred_at", "occurred_at needs a time zone (e.g. +08:00 or Z)")
-    zone = doc.get("zone") or ""
-    if not isinstance(zone, str | int):
-        raise EventFormatError("zone", "zone must be a string")
-    data = doc.get("data") or {}
-    if not isinstance(data, dict):
-        raise EventFormatError("data", "data must be an object")
-    pictures = _pictures(doc.get("pictures") or [])
-    restore = bool(doc.get("restore", False))
-    return DeviceEvent(
-        source=source,
-        device=code.strip(),
-        external_id=str(external_id).strip(),
-        type=etype,
-        occurred_at=occurred.astimezone(dt.UTC),
-        zone=str(zone),
-        restore=restore,
-        text=str(doc.get("text") or "")[:500],
-        data=data,
-        pictures=pictures,
-    )
-
-
-def _pictures(items: Any) -> tuple[Picture, ...]:
-    if not isinstance(items, list) or len(items) > MAX_PICTURES:
-        raise EventFormatError("pictures", f"pictures must be a list of at most {MAX_PICTURES}")
-    pictures = []
-    for i, item in enumerate(items):
-        if not isinstance(item, dict) or not isinstance(item.get("data"), str):
-            raise EventFormatError(f"pictures[{i}]", "each picture needs base64 data")
-        try:
-            data = base64.b64decode(item["data"], validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise EventFormatError(f"pictures[{i}].data", "not valid base64") from exc
-        pictures.append(
-            Picture(
-                name=str(item.get("name") or f"picture-{i + 1}.jpg"),
-                content_type=str(item.get("content_type") or "image/jpeg"),
-                data=data,
-            )
-        )
-    return tuple(pictures)
+    """The generic JSON contract → DeviceEvent (`integrations.generic`, shared with MQTT)."""
+    return generic.parse_event(body, source=source, device_code=device_code)
 
 
 def _may_send_for(request: HttpRequest, device: Device | None, code: str) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +47,7 @@ from anfang.alarms.models import (
     OperatingProcedure,
     PoliceReport,
 )
-from anfang.alarms.signals import alarm_action_recorded
+from anfang.alarms.signals import alarm_action_recorded, zones_armed
 from anfang.core.choices import RoleChoices
 from anfang.core.errors import DomainError
 from anfang.core.tenancy import Perm, has_perm
@@ -104,6 +104,11 @@ DEFAULT_PROCEDURES: dict[str, list[str]] = {
 }
 
 OPERATOR_ROLES = (RoleChoices.MANAGER, RoleChoices.OPERATOR)
+NOT_REAL_OUTCOMES = (
+    AlarmOutcomeChoices.FALSE_ALARM,
+    AlarmOutcomeChoices.TEST,
+    AlarmOutcomeChoices.DEVICE_FAULT,
+)
 
 LAST_SEEN_RESOLUTION = dt.timedelta(seconds=1)
 
@@ -251,6 +256,11 @@ def process(event_id: int) -> tuple[str, int | None]:
     try:
         with _write_turn(), transaction.atomic():
             return _process(event_id)
+    except OperationalError:
+        # A passing database trouble (lock timeout, failover): the event stays `received`, and the
+        # PendingEventSweeper processes it again — it must not be set aside as an error.
+        log.warning("processing event %s failed for now; the sweeper retries it", event_id, exc_info=True)
+        return EventStatusChoices.RECEIVED, None
     except Exception as exc:  # keep the event, mark it, let an admin see it — never lose it
         log.exception("processing event %s failed", event_id)
         InboundEvent.objects.filter(pk=event_id, status=EventStatusChoices.RECEIVED).update(
@@ -272,14 +282,15 @@ def _process(event_id: int) -> tuple[str, int | None]:
     etype = row.event_type
     if etype == ev.HEARTBEAT:
         status = EventStatusChoices.HEARTBEAT
-    elif etype in (ev.ARMING, ev.DISARMING) and not row.restore:
+    elif etype in (ev.ARMING, ev.DISARMING):
+        # Whatever the qualifier: Contact ID reports arming as the "restore" of an opening (3401).
         _set_armed(device, armed=etype == ev.ARMING)
         status = EventStatusChoices.LOGGED
     elif row.restore or etype in ev.LOG_ONLY_TYPES or is_plate_read(row):
         status = EventStatusChoices.LOGGED
     else:
         zone = zone_for(device, row.zone)
-        alarm_type = (zone.alarm_type if zone and zone.alarm_type else etype) or ev.OTHER
+        alarm_type = alarm_type_for(etype, zone)
         if zone is not None and not zone.armed and alarm_type not in TWENTY_FOUR_HOUR_TYPES:
             status = EventStatusChoices.DISARMED
         else:
@@ -290,6 +301,15 @@ def _process(event_id: int) -> tuple[str, int | None]:
     row.processed_at = timezone.now()
     row.save(update_fields=["status", "alarm", "processed_at"])
     return status, alarm.pk if alarm else None
+
+
+def alarm_type_for(event_type: str, zone: AlarmZone | None) -> str:
+    """The zone's type refines what a device reports generically (a contact "door" on a perimeter
+    zone); a life-safety or fault signal (fire, emergency, tamper …) keeps its own type, so it is never
+    turned into a disarmable intrusion."""
+    if event_type in TWENTY_FOUR_HOUR_TYPES or zone is None or not zone.alarm_type:
+        return event_type or ev.OTHER
+    return zone.alarm_type
 
 
 def is_plate_read(row: InboundEvent) -> bool:
@@ -444,7 +464,11 @@ def record_action(
         note=note,
         data=data or {},
     )
-    alarm_action_recorded.send(sender=AlarmAction, action=row)
+    try:
+        with transaction.atomic():  # a savepoint: a failing listener (the duty log) loses only its line
+            alarm_action_recorded.send(sender=AlarmAction, action=row)
+    except DatabaseError:
+        log.exception("a listener of alarm action %s failed; the alarm is kept", row.pk)
     return row
 
 
@@ -643,6 +667,9 @@ def report_to_police(
     reported_at = reported_at or now
     if reported_at > now + dt.timedelta(minutes=1):
         raise DomainError("reported_in_future", _("报警时间不能晚于当前时间。"))
+    if reported_at < alarm.created_at - dt.timedelta(minutes=1):
+        # A report before the alarm would make any case look reported in time (第16条).
+        raise DomainError("reported_before_alarm", _("报警时间不能早于报警发生时间。"))
     with transaction.atomic():
         alarm = _locked(alarm)
         report = PoliceReport.objects.create(
@@ -767,9 +794,10 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[Alarm]:
                 at=now,
             )
             escalated.append(locked)
+    # A case closed as anything but real (confirmed in error, then found false) owes no report.
     for alarm in Alarm.objects.filter(
         confirmed_real_at__isnull=False, police_reported_at__isnull=True, police_overdue_at__isnull=True
-    ):
+    ).exclude(state=AlarmStateChoices.RESOLVED, outcome__in=NOT_REAL_OUTCOMES):
         minutes = policies.get(alarm.community_id, default).police_report_minutes
         assert alarm.confirmed_real_at is not None
         if alarm.confirmed_real_at > now - dt.timedelta(minutes=minutes):
@@ -841,6 +869,22 @@ def check_heartbeats(now: dt.datetime | None = None) -> tuple[int, int]:
                 else now,
                 last_seen_at=device.last_seen_at,
             )
+            still_open = (
+                Alarm.objects.open()
+                .filter(device=device, alarm_type=ev.DEVICE_OFFLINE)
+                .order_by("-id")
+                .first()
+            )
+            if still_open is not None:
+                # A flapping device: its offline alarm is still being handled; one alarm, counted again.
+                still_open.event_count += 1
+                still_open.last_event_at = now
+                still_open.save(update_fields=["event_count", "last_event_at", "updated_at"])
+                record_action(
+                    still_open, AlarmActionChoices.JOIN, by=None, at=now, data={"offline_again": True}
+                )
+                gone += 1
+                continue
             raise_alarm(
                 community_id=device.community_id,
                 alarm_type=ev.DEVICE_OFFLINE,
@@ -898,13 +942,15 @@ def cameras_for(alarm: Alarm, *, limit: int = 6) -> list[Device]:
 
 
 def visible_alarms(user: Any) -> AlarmQuerySet:
-    """What a user may see: everything of their communities; police only what was reported to them."""
+    """What a user may see: every alarm of the communities where they handle or follow alarms (operators,
+    managers, guards who are dispatched, technicians); elsewhere (police) only what was reported to the
+    police."""
     from anfang.core.tenancy import communities_for
 
     qs: AlarmQuerySet = Alarm.objects.filter(community__in=communities_for(user, Perm.VIEW))
-    handling = communities_for(user, Perm.HANDLE_ALARMS)
     if not user.is_admin:
-        qs = qs.filter(Q(community__in=handling) | Q(police_reported_at__isnull=False))
+        seeing = communities_for(user, Perm.SEE_ALARMS)
+        qs = qs.filter(Q(community__in=seeing) | Q(police_reported_at__isnull=False))
     return qs
 
 
@@ -927,9 +973,9 @@ def _visible_flat(user: Any) -> AlarmQuerySet:
     if getattr(user, "is_admin", False) and user.is_active:
         return qs
     view = list(communities_for(user, Perm.VIEW).values_list("pk", flat=True))
-    handling = list(communities_for(user, Perm.HANDLE_ALARMS).values_list("pk", flat=True))
+    seeing = list(communities_for(user, Perm.SEE_ALARMS).values_list("pk", flat=True))
     return qs.filter(community_id__in=view).filter(
-        Q(community_id__in=handling) | Q(police_reported_at__isnull=False)
+        Q(community_id__in=seeing) | Q(police_reported_at__isnull=False)
     )
 
 
@@ -983,23 +1029,46 @@ def feed_cursor() -> int:
     return last or 0
 
 
+# On PostgreSQL an id is taken at insert and seen at commit, so a lower id can appear after a higher one
+# (several processes write alarm actions). A feed does not move its cursor past such a gap until the gap
+# is older than this (then it is a rolled-back insert, never to appear).
+FEED_GAP_WAIT = dt.timedelta(seconds=10)
+
+
 def changes_since(
-    user: Any, cursor: int, *, community_ids: Sequence[int] | None = None, limit: int = 500
+    user: Any,
+    cursor: int,
+    *,
+    community_ids: Sequence[int] | None = None,
+    limit: int = 500,
+    seen: set[int] | None = None,
+    now: dt.datetime | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Alarms changed after `cursor` (an AlarmAction id), as payloads, and the new cursor.
 
     Live screens follow the database by id (ARCHITECTURE data flow 3), so any process may serve them.
+    The cursor stops below a young gap in the ids (see FEED_GAP_WAIT); `seen` — the caller's set of action
+    ids already delivered above the cursor — keeps those from being sent twice.
     """
     actions = AlarmAction.objects.filter(id__gt=cursor)
     if community_ids is not None:
         actions = actions.filter(community_id__in=list(community_ids))
-    rows = list(actions.order_by("id").values_list("id", "alarm_id", "action")[:limit])
+    rows = list(actions.order_by("id").values_list("id", "alarm_id", "action", "at")[:limit])
     if not rows:
         return cursor, []
     new_cursor = rows[-1][0]
+    if connection.vendor == "postgresql":
+        new_cursor = _contiguous_cursor(cursor, [(r[0], r[3]) for r in rows], now or timezone.now())
+    if seen is not None:
+        fresh = [r for r in rows if r[0] not in seen]
+        seen.update(r[0] for r in rows if r[0] > new_cursor)
+        seen.difference_update([i for i in seen if i <= new_cursor])
+        rows = fresh
     ids: dict[int, list[str]] = {}
-    for _id, alarm_id, action in rows:
+    for _id, alarm_id, action, _at in rows:
         ids.setdefault(alarm_id, []).append(action)
+    if not ids:
+        return new_cursor, []
     # The user's community ids first, then a flat filter: nesting the tenancy subqueries of
     # `visible_alarms` into this query cost more Python than the rest of a poll, and every console polls
     # five times a second. Same scope: rights are still read again at every poll.
@@ -1012,6 +1081,16 @@ def changes_since(
         payload["actions"] = ids[alarm.pk]
         payloads.append(payload)
     return new_cursor, payloads
+
+
+def _contiguous_cursor(cursor: int, rows: Sequence[tuple[int, dt.datetime]], now: dt.datetime) -> int:
+    """The highest id up to which every id has been seen, skipping gaps older than FEED_GAP_WAIT."""
+    expected = cursor + 1
+    for action_id, at in rows:
+        if action_id != expected and at > now - FEED_GAP_WAIT:
+            return expected - 1
+        expected = action_id + 1
+    return expected - 1
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1084,12 +1163,18 @@ def set_armed(device: Device, *, armed: bool, by: Any, zone: AlarmZone | None = 
     with _attributed(by), transaction.atomic():
         if zone is None:
             _set_armed(device, armed=armed)
-            return list(AlarmZone.objects.filter(device=device))
-        locked = AlarmZone.objects.select_for_update().get(pk=zone.pk)
-        if locked.armed != armed:
-            locked.armed = armed
-            locked.save()
-        return [locked]
+            zones = list(AlarmZone.objects.filter(device=device))
+        else:
+            locked = AlarmZone.objects.select_for_update().get(pk=zone.pk)
+            if locked.armed != armed:
+                locked.armed = armed
+                locked.save()
+            zones = [locked]
+        # R-16 (第16条): arming by hand is a line of the duty log (the duty app listens).
+        zones_armed.send(
+            sender=AlarmZone, device=device, zone=zones[0] if zone is not None else None, armed=armed, by=by
+        )
+        return zones
 
 
 def reprocess(event: InboundEvent, *, by: Any) -> tuple[str, int | None]:

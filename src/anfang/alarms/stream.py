@@ -49,6 +49,8 @@ WSGI_HEARTBEAT_S = 1.0
 # A stream ends after an hour; EventSource reconnects at once with Last-Event-ID, so nothing is lost and
 # no connection (or its user's revoked rights) outlives a reasonable time.
 MAX_STREAM_S = 3600.0
+# How often a stream reads the user's account (and token) again.
+RECHECK_S = 30.0
 RETRY_MS = 2000
 # At most this many catch-up batches per poll, so a client far behind cannot starve the others.
 MAX_BATCHES_PER_POLL = 20
@@ -89,6 +91,28 @@ class AlarmFeed:
     language: str = "zh-hans"
     cursor: int | None = None
     _started: bool = field(default=False, repr=False)
+    # The API token the stream was opened with, if any: revoking it ends the stream.
+    token_id: int | None = None
+    # Action ids already sent above the cursor (PostgreSQL: the cursor waits below a young id gap).
+    _seen: set[int] = field(default_factory=set, repr=False)
+    _checked_at: float = field(default_factory=time.monotonic, repr=False)
+
+    def still_allowed(self, *, every_s: float | None = None) -> bool:
+        """Whether the user (and token) may still follow alarms — read again every `every_s`, so a
+        deactivated user or a revoked token does not keep receiving alarms for the stream's hour."""
+        now = time.monotonic()
+        if now - self._checked_at < (RECHECK_S if every_s is None else every_s):
+            return True
+        self._checked_at = now
+        from anfang.core.models import ApiToken, User
+
+        fresh = User.objects.filter(pk=self.user.pk, is_active=True).first()
+        if fresh is None:
+            return False
+        if self.token_id is not None and not ApiToken.objects.active().filter(pk=self.token_id).exists():
+            return False
+        self.user = fresh
+        return True
 
     def start(self) -> list[bytes]:
         """The opening messages: a snapshot, or (with a valid Last-Event-ID) the changes since then."""
@@ -112,14 +136,14 @@ class AlarmFeed:
             for _batch in range(MAX_BATCHES_PER_POLL):
                 try:
                     new_cursor, payloads = services.changes_since(
-                        self.user, self.cursor, community_ids=self.community_ids
+                        self.user, self.cursor, community_ids=self.community_ids, seen=self._seen
                     )
                 except DatabaseError as exc:
                     # A busy database (SQLite lock, failover) must not end an operator's feed: the
                     # cursor has not moved, so the next poll asks again and nothing is lost.
                     log.warning("alarm feed poll failed, retrying: %s", exc)
                     break
-                if new_cursor == self.cursor:
+                if new_cursor == self.cursor and not payloads:
                     break
                 self.cursor = new_cursor
                 for i, payload in enumerate(payloads):
@@ -154,6 +178,8 @@ async def aiter_feed(
         yield chunk
     while loop.time() - started < max_s:
         await asyncio.sleep(poll_s)
+        if not await sync_to_async(feed.still_allowed)():
+            return
         chunks = await sync_to_async(feed.poll)()
         for chunk in chunks:
             yield chunk
@@ -179,6 +205,8 @@ def iter_feed(
     yield from feed.start()
     while time.monotonic() - started < max_s:
         time.sleep(poll_s)
+        if not feed.still_allowed():
+            return
         chunks = feed.poll()
         yield from chunks
         if chunks:

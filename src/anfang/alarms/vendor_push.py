@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 import ipaddress
 from typing import Any, Final
 from xml.sax.saxutils import escape
@@ -120,6 +121,10 @@ def _unauthorised(code: str) -> JsonResponse:
     return response
 
 
+# What is kept of a push to a device code nobody registered (no token can be checked for it).
+UNKNOWN_DEVICE_KEEP_BYTES: Final = 64 * 1024
+
+
 def _unknown_device(code: str, kept: int) -> JsonResponse:
     return JsonResponse(
         {"error": "unknown_device", "detail": f"no device with code {code}; the push was kept", "kept": kept},
@@ -170,9 +175,22 @@ def _receive(request: HttpRequest, code: str) -> tuple[dt.datetime, bytes, str, 
     except BodyTooLarge:
         return _too_large()
     device = services.find_device(code)
+    content_type = request.META.get("CONTENT_TYPE", "")
     if device is not None and not device_authorised(request, device):
         return _unauthorised(code)
-    return received_at, body, request.META.get("CONTENT_TYPE", ""), device
+    if device is None and len(body) > UNKNOWN_DEVICE_KEEP_BYTES:
+        # Nobody vouches for a push to an unknown code: keep enough to recognise it, not megabytes.
+        kept = services.record_unparseable(
+            source="dahua" if request.path.startswith("/ingest/dahua/") else "isapi",
+            device_code=code,
+            raw=body[:UNKNOWN_DEVICE_KEEP_BYTES],
+            content_type=content_type,
+            error=f"unknown device; body of {len(body)} bytes (sha256 {hashlib.sha256(body).hexdigest()}) "
+            f"cut to its first {UNKNOWN_DEVICE_KEEP_BYTES} bytes",
+            received_at=received_at,
+        )
+        return _unknown_device(code, kept.pk)
+    return received_at, body, content_type, device
 
 
 @csrf_exempt
@@ -249,6 +267,8 @@ def dahua_push(request: HttpRequest, code: str) -> HttpResponse:
     kept: list[int] = []
     with audit.actor(system=f"device:{device_code[:60]}"):
         events, rejected = _dahua_blocks(body, content_type) if body.strip() else ([], [(body, "empty body")])
+        if not events and not rejected:  # e.g. a multipart body cut off before its first part ended
+            rejected = [(body, "no complete event block in the body")]
         for raw, error in rejected:
             kept.append(
                 services.record_unparseable(

@@ -232,11 +232,13 @@ async def api_stream(request: HttpRequest) -> HttpResponseBase:
         community_ids = await sync_to_async(_stream_communities)(user, request.GET.get("community"))
     except Http404:
         return _json_error("not_found", "not found", 404)
+    token = getattr(request, "api_token", None)
     feed = AlarmFeed(
         user=user,
         community_ids=community_ids,
         language=translation.get_language(),
         cursor=_start_cursor(request),
+        token_id=token.pk if isinstance(token, ApiToken) else None,
     )
     return _sse(request, feed)
 

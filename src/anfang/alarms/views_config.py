@@ -181,7 +181,7 @@ class HistoryView(CommunityMixin, ObjectListView):
             "state_badges": {str(k): v for k, v in STATE_BADGES.items()},
             "priority_badges": PRIORITY_BADGES,
             "export_query": export_query,
-            "is_police_view": not can(self.request, self.community, Perm.HANDLE_ALARMS),
+            "is_police_view": not can(self.request, self.community, Perm.SEE_ALARMS),
         }
 
 

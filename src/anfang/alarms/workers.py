@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.utils import timezone
 
 from anfang.alarms import services
@@ -308,10 +308,27 @@ class MqttListener:
         except UnicodeDecodeError:  # a topic must be UTF-8; keep what arrived anyway
             topic = bytes(message._topic).decode("utf-8", "replace")
         delay = self.min_backoff
+        payload = bytes(message.payload)
         while True:
             try:
                 with audit.actor(system="worker:mqtt"):
-                    results = self.store_message(topic, bytes(message.payload), received_at)
+                    try:
+                        results = self.store_message(topic, payload, received_at)
+                    except (OperationalError, InterfaceError):
+                        raise
+                    except Exception as exc:
+                        # Not the database being away but this message (a value the database refuses):
+                        # keep it raw for an administrator and go on — retrying would block the queue.
+                        log.exception("MQTT: message on %r could not be stored as an event", topic[:200])
+                        services.record_unparseable(
+                            source="mqtt",
+                            device_code=topic.split("/")[2] if topic.count("/") >= 3 else "",
+                            raw=payload,
+                            content_type=f"mqtt:{topic[:180]}",
+                            error=f"{type(exc).__name__}: {exc}",
+                            received_at=received_at,
+                        )
+                        results = []
                 break
             except Exception:
                 log.exception("MQTT: could not store a message on %r; retrying in %.0f s", topic[:200], delay)

@@ -23,15 +23,18 @@ class Perm(StrEnum):
     VIEW = "view"
     CHANGE_REGISTRY = "change_registry"  # facilities: locations, perimeter, devices
     POLICE = "police"  # police actions (inspections, rectification) — later features
+    SEE_ALARMS = "see_alarms"  # read every alarm of the community (guards who are dispatched, technicians)
     HANDLE_ALARMS = "handle_alarms"  # alarm console: acknowledge, verify, dispatch, resolve, report
     MANAGE_DUTY = "manage_duty"  # rosters, alarm zones, procedures and alarm policy
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    RoleChoices.MANAGER: frozenset({Perm.VIEW, Perm.CHANGE_REGISTRY, Perm.HANDLE_ALARMS, Perm.MANAGE_DUTY}),
-    RoleChoices.TECHNICIAN: frozenset({Perm.VIEW, Perm.CHANGE_REGISTRY}),
-    RoleChoices.OPERATOR: frozenset({Perm.VIEW, Perm.HANDLE_ALARMS}),
-    RoleChoices.GUARD: frozenset({Perm.VIEW}),
+    RoleChoices.MANAGER: frozenset(
+        {Perm.VIEW, Perm.CHANGE_REGISTRY, Perm.SEE_ALARMS, Perm.HANDLE_ALARMS, Perm.MANAGE_DUTY}
+    ),
+    RoleChoices.TECHNICIAN: frozenset({Perm.VIEW, Perm.CHANGE_REGISTRY, Perm.SEE_ALARMS}),
+    RoleChoices.OPERATOR: frozenset({Perm.VIEW, Perm.SEE_ALARMS, Perm.HANDLE_ALARMS}),
+    RoleChoices.GUARD: frozenset({Perm.VIEW, Perm.SEE_ALARMS}),
     RoleChoices.CONSTRUCTION: frozenset({Perm.VIEW}),
     RoleChoices.ADMIN: frozenset(Perm),
     # Police see their station's communities read-only, plus police actions.

@@ -114,8 +114,7 @@ class EventStreamParser:
     """
 
     def __init__(self, boundary: str = DEFAULT_BOUNDARY, *, max_part_size: int = MAX_PART_SIZE) -> None:
-        boundary = boundary.strip().strip('"')
-        boundary = boundary.removeprefix("--")
+        boundary = _normal_boundary(boundary)
         if not _usable_boundary(boundary):
             raise ValueError("the boundary must be 1-200 printable ASCII characters")
         if max_part_size < 256:
@@ -140,7 +139,7 @@ class EventStreamParser:
             return cls(declared)
         first = body.lstrip().split(b"\n", 1)[0].strip()
         if first.startswith(b"--"):
-            sniffed = first[2:].removesuffix(b"--").decode("ascii", "replace")
+            sniffed = _normal_boundary(first[2:].removesuffix(b"--").decode("ascii", "replace"))
             if _usable_boundary(sniffed):
                 return cls(sniffed)
         return cls(declared or DEFAULT_BOUNDARY)
@@ -272,14 +271,19 @@ class EventStreamParser:
 # --- helpers -----------------------------------------------------------------------------------------
 
 
+def _normal_boundary(boundary: str) -> str:
+    """A boundary as written in a header or a body's first line, without quotes and leading dashes."""
+    return boundary.strip().strip('"').removeprefix("--")
+
+
 def _usable_boundary(boundary: str) -> bool:
     return 0 < len(boundary) <= 200 and boundary.isascii() and boundary.isprintable()
 
 
 def _declared_boundary(content_type: str) -> str:
     match = re.search(r"""boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))""", content_type, re.IGNORECASE)
-    boundary = (match.group(1) or match.group(2) or "").strip() if match else ""
-    return boundary.removeprefix("--") if _usable_boundary(boundary.removeprefix("--")) else ""
+    boundary = _normal_boundary(match.group(1) or match.group(2) or "") if match else ""
+    return boundary if _usable_boundary(boundary) else ""
 
 
 def _text(value: str | bytes) -> str:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any, Final
 
 from anfang.integrations import events as ev
+from anfang.integrations import generic
 from anfang.integrations.events import DeviceEvent
 from anfang.integrations.mqtt import models
 from anfang.integrations.mqtt.errors import MqttPayloadError
@@ -28,10 +28,6 @@ ANFANG_PREFIX: Final = "anfang"
 Z2M_PREFIX: Final = "zigbee2mqtt"  # Zigbee2MQTT's default base topic
 MAX_PAYLOAD_BYTES: Final = 256 * 1024  # an event with a few small base64 pictures fits; a flood does not
 MAX_TOPIC_CHARS: Final = 512
-# Field limits of `alarms.InboundEvent`, so what parses here also stores.
-MAX_EXTERNAL_ID: Final = 200
-MAX_ZONE: Final = 60
-MAX_TEXT: Final = 500
 
 
 def parse_topic(topic: str, *, z2m_prefix: str = Z2M_PREFIX) -> MqttTopic:
@@ -65,56 +61,15 @@ def parse_topic(topic: str, *, z2m_prefix: str = Z2M_PREFIX) -> MqttTopic:
 
 
 def parse_event_payload(payload: bytes, *, device_code: str) -> DeviceEvent:
-    """The generic event contract: external_id, type, occurred_at (with offset), zone?, data?.
-
-    `restore` (bool) and `text` are accepted as well; a "device" key, if present, must name the
-    topic's device. Unknown keys are ignored, as the HTTP endpoint does.
-    """
-    body = _json_object(payload)
-    if "device" in body and body["device"] != device_code:
-        raise MqttPayloadError("payload 'device' differs from the topic's device")
-    external_id = body.get("external_id")
-    if isinstance(external_id, int) and not isinstance(external_id, bool):
-        external_id = str(external_id)
-    if not isinstance(external_id, str) or not external_id.strip():
-        raise MqttPayloadError("'external_id' must be a non-empty string")
-    if len(external_id) > MAX_EXTERNAL_ID:
-        raise MqttPayloadError(f"'external_id' longer than {MAX_EXTERNAL_ID} characters")
-    event_type = body.get("type")
-    if not isinstance(event_type, str) or event_type not in ev.EVENT_TYPES:
-        raise MqttPayloadError(f"'type' must be one of {', '.join(ev.EVENT_TYPES)}")
-    if "occurred_at" not in body:
-        raise MqttPayloadError("'occurred_at' is required (ISO 8601 with offset)")
-    occurred_at = _timestamp(body["occurred_at"], "occurred_at")
-    zone = body.get("zone", "")
-    if isinstance(zone, int) and not isinstance(zone, bool):
-        zone = str(zone)
-    if zone is None:
-        zone = ""
-    if not isinstance(zone, str) or len(zone) > MAX_ZONE:
-        raise MqttPayloadError(f"'zone' must be a string of at most {MAX_ZONE} characters")
-    data = body.get("data", {})
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise MqttPayloadError("'data' must be an object")
-    restore = body.get("restore", False)
-    if not isinstance(restore, bool):
-        raise MqttPayloadError("'restore' must be true or false")
-    text = body.get("text", "")
-    if not isinstance(text, str):
-        raise MqttPayloadError("'text' must be a string")
-    return DeviceEvent(
-        source="mqtt",
-        device=device_code,
-        external_id=external_id,
-        type=event_type,
-        occurred_at=occurred_at,
-        zone=zone,
-        restore=restore,
-        text=text[:MAX_TEXT],
-        data=data,
-    )
+    """The generic event contract (`integrations.generic`, as `POST /api/v1/events`) on the topic's
+    device: external_id, type, occurred_at (with offset), zone?, data?, restore?, text?; a "device" key,
+    if present, must name the topic's device."""
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise MqttPayloadError(f"payload larger than {MAX_PAYLOAD_BYTES} bytes")
+    try:
+        return generic.parse_event(payload, source="mqtt", device_code=device_code)
+    except generic.EventFormatError as exc:
+        raise MqttPayloadError(str(exc)) from exc
 
 
 def parse_heartbeat(payload: bytes, *, device_code: str, received_at: dt.datetime) -> DeviceEvent:
@@ -185,7 +140,7 @@ def parse_z2m(
                 occurred_at=None,  # z2m sends no device time
                 restore=restore,
                 vendor_code=key,
-                text=route.device[:MAX_TEXT],
+                text=route.device[: generic.MAX_TEXT],
                 data={**data, "sensor": key, key: value},
             )
         )
@@ -217,34 +172,16 @@ def _json_object(payload: bytes) -> dict[str, Any]:
     if len(payload) > MAX_PAYLOAD_BYTES:
         raise MqttPayloadError(f"payload larger than {MAX_PAYLOAD_BYTES} bytes")
     try:
-        body = json.loads(payload.decode("utf-8-sig"), parse_constant=_no_constant)
-    except UnicodeDecodeError as exc:
-        raise MqttPayloadError("payload is not UTF-8") from exc
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError, huge ints, nesting bombs
-        raise MqttPayloadError(f"payload is not JSON: {exc}") from exc
-    if not isinstance(body, dict):
-        raise MqttPayloadError("payload must be a JSON object")
-    return body
-
-
-def _no_constant(name: str) -> Any:
-    """NaN and Infinity are not JSON and PostgreSQL's jsonb refuses them: refuse them here."""
-    raise ValueError(f"{name} is not a JSON value")
+        return generic.loads_object(payload)
+    except generic.EventFormatError as exc:
+        raise MqttPayloadError(f"payload {exc.detail}") from exc
 
 
 def _timestamp(value: object, name: str) -> dt.datetime:
-    if not isinstance(value, str):
-        raise MqttPayloadError(f"'{name}' must be an ISO 8601 string")
     try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise MqttPayloadError(f"'{name}' is not ISO 8601: {value[:40]!r}") from exc
-    if parsed.tzinfo is None:
-        raise MqttPayloadError(f"'{name}' needs a UTC offset (Z or +08:00)")
-    try:
-        return parsed.astimezone(dt.UTC)
-    except OverflowError as exc:  # year 1 or 9999 pushed over the edge by its offset
-        raise MqttPayloadError(f"'{name}' is out of range") from exc
+        return generic.timestamp(value, name)
+    except generic.EventFormatError as exc:
+        raise MqttPayloadError(f"'{name}' {exc.detail}") from exc
 
 
 def _aware(moment: dt.datetime) -> None:
