@@ -298,3 +298,36 @@ def test_alarm_lines_of_the_log_link_to_the_alarm(tenancy: Any, duty: Any) -> No
     alarm_action_recorded.send(sender=AlarmAction, action=action)
     html = client_for(tenancy.operator_a).get(reverse("duty:log", args=["a"])).content.decode()
     assert f'href="/c/a/alarms/{alarm.pk}/"' in html and "产生报警" in html
+
+
+def test_police_read_the_log_with_links_only_to_alarms_reported_to_them(tenancy: Any, duty: Any) -> None:
+    from django.db import transaction
+
+    from anfang.alarms import services as alarms
+
+    with transaction.atomic():
+        quiet = alarms.raise_alarm(community_id=tenancy.a.pk, alarm_type="intrusion", title="北墙入侵")
+        reported = alarms.raise_alarm(community_id=tenancy.a.pk, alarm_type="fire", title="3号楼火情")
+    Alarm.objects.filter(pk=reported.pk).update(police_reported_at=timezone.now())
+    police = client_for(tenancy.police_a)
+    for name in ("duty:log", "duty:room"):
+        html = police.get(reverse(name, args=["a"])).content.decode()
+        assert "北墙入侵" in html and "3号楼火情" in html, name  # every line of the record is readable
+        assert f'href="/c/a/alarms/{quiet.pk}/"' not in html, name
+        assert f'href="/c/a/alarms/{reported.pk}/"' in html, name
+    assert police.get(f"/c/a/alarms/{quiet.pk}/").status_code == 404  # the link would have been dead
+    record = json.loads(police.get(reverse("duty:record", args=["a"]) + "?format=json").content)
+    assert f"产生报警：#{quiet.pk} 入侵报警 — 北墙入侵" in [e["text"] for e in record["entries"]]
+    # The operator of the community follows every line.
+    html = client_for(tenancy.operator_a).get(reverse("duty:log", args=["a"])).content.decode()
+    assert f'href="/c/a/alarms/{quiet.pk}/"' in html and f'href="/c/a/alarms/{reported.pk}/"' in html
+
+
+def test_room_does_not_count_a_deactivated_operator_as_on_duty(tenancy: Any, duty: Any) -> None:
+    on_duty = '<span class="badge badge-green">operator_a</span>'
+    client = client_for(tenancy.manager_a)
+    assert on_duty in client.get(reverse("duty:room", args=["a"])).content.decode()
+    tenancy.operator_a.is_active = False
+    tenancy.operator_a.save()
+    html = client.get(reverse("duty:room", args=["a"])).content.decode()
+    assert on_duty not in html

@@ -9,7 +9,8 @@ class DutyConfig(AppConfig):
 
     def ready(self) -> None:
         # R-16 (第16条): every alarm step lands in the duty log, in the alarm's own transaction.
-        from anfang.alarms.signals import alarm_action_recorded
-        from anfang.duty.receivers import log_alarm_action
+        from anfang.alarms.signals import alarm_action_recorded, zones_armed
+        from anfang.duty.receivers import log_alarm_action, log_arming
 
         alarm_action_recorded.connect(log_alarm_action, dispatch_uid="anfang.duty.log_alarm_action")
+        zones_armed.connect(log_arming, dispatch_uid="anfang.duty.log_arming")

@@ -91,13 +91,9 @@ class Roster(CommunityScopedModel):
             raise ValidationError({"location": _("该位置不属于本小区。")})
 
     def spans(self, start: dt.datetime, end: dt.datetime) -> list[coverage.Span]:
-        """The shifts overlapping [start, end) with their people, in one query."""
-        rows = (
-            Shift.objects.filter(roster=self, starts_at__lt=end, ends_at__gt=start)
-            .values_list("pk", "starts_at", "ends_at", "people")
-            .order_by("pk")
-        )
-        return spans_from_rows(rows)
+        """The shifts overlapping [start, end) with the people who count (``counted_rows``), in one query."""
+        shifts = Shift.objects.filter(roster=self, starts_at__lt=end, ends_at__gt=start)
+        return spans_from_rows(row[1:] for row in counted_rows(shifts))
 
     def timeline(self, start: dt.datetime, end: dt.datetime) -> list[coverage.Piece]:
         return coverage.timeline(self.spans(start, end), start, end)
@@ -122,6 +118,18 @@ def spans_from_rows(rows: Any) -> list[coverage.Span]:
         if person is not None:
             entry[2].add(person)
     return [coverage.Span(s, e, frozenset(people)) for s, e, people in shifts.values()]
+
+
+def counted_rows(shifts: models.QuerySet[Shift]) -> models.QuerySet[Any]:
+    """(roster id, shift id, starts_at, ends_at, person id) for each person of ``shifts`` who counts as on
+    duty, in one query. R-16 (第16条): only active users still members of the shift's community count;
+    someone deactivated or gone stays on the shift as history, but their minutes are uncovered."""
+    return (
+        shifts.filter(people__is_active=True, people__memberships__community_id=models.F("community_id"))
+        .values_list("roster_id", "pk", "starts_at", "ends_at", "people")
+        .order_by("pk")
+        .distinct()
+    )
 
 
 class ShiftPattern(WithPeople):
@@ -340,7 +348,10 @@ class DutyLogEntry(AppendOnlyRecord):
         """What the line says, in the reader's language for generated lines (alarm steps, handovers)."""
         from django.utils.translation import gettext
 
-        if self.kind == DutyLogKindChoices.ALARM and self.alarm_action_id is not None:
+        if self.alarm_action_id is not None and self.kind in (
+            DutyLogKindChoices.ALARM,
+            DutyLogKindChoices.SYSTEM,
+        ):
             action = self.alarm_action
             assert action is not None
             label = str(action.get_action_display())

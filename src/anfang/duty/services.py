@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from anfang.core.errors import DomainError
 from anfang.core.models import User
+from anfang.core.tenancy import Perm, has_perm
 from anfang.duty.choices import ALL_WEEKDAYS, DUTY_LOCATION_KINDS, DutyLogKindChoices
 from anfang.duty.models import DutyLogEntry, Handover, Roster, Shift, ShiftPattern
 from anfang.sites.models import Community, Location
@@ -240,24 +241,45 @@ def add_log_entry(
 
 
 def log_alarm_action(action: Any) -> DutyLogEntry | None:
-    """R-16: one duty-log line per raise and per step a person took (system repeats are skipped)."""
+    """R-16 (第16条, complete duty records): one duty-log line per step of an alarm — a person's step or
+    the raise as ``alarm``, a step nobody took (escalation, police overdue, "device back online") as
+    ``system``. Only repeats of an open alarm (``join``) are left out."""
     if action.action in SKIPPED_ALARM_ACTIONS:
-        return None
-    if action.action != "raise" and action.by_id is None:
         return None
     if DutyLogEntry.objects.filter(alarm_action=action).exists():
         return None
     alarm = action.alarm
+    by_person = action.by_id is not None
     text = action.note or (alarm.title if action.action == "raise" else "")
     return DutyLogEntry.objects.create(
         community_id=action.community_id,
         at=action.at,
         by_id=action.by_id,
-        by_name=action.by_name or (person_name(action.by) if action.by_id else ""),
-        kind=DutyLogKindChoices.ALARM,
+        by_name=action.by_name or (person_name(action.by) if by_person else ""),
+        kind=DutyLogKindChoices.ALARM if by_person or action.action == "raise" else DutyLogKindChoices.SYSTEM,
         text=text,
         alarm=alarm,
         alarm_action=action,
+    )
+
+
+def log_arming(device: Any, *, armed: bool, by: Any, zone: Any = None) -> DutyLogEntry:
+    """R-16 (第16条): arming or disarming a device or zone by hand is a duty-room act, so it is a line
+    of the duty log (a ``system`` line with the person who did it)."""
+    if zone is None:
+        target = _("%(device)s（全部防区）") % {"device": device.name}
+    else:
+        target = _("%(device)s 防区 %(zone)s") % {
+            "device": device.name,
+            "zone": zone.name or zone.code or _("整机"),
+        }
+    return DutyLogEntry.objects.create(
+        community_id=device.community_id,
+        at=timezone.now(),
+        by=by if getattr(by, "pk", None) else None,
+        by_name=person_name(by),
+        kind=DutyLogKindChoices.SYSTEM,
+        text=(_("布防：%(target)s") if armed else _("撤防：%(target)s")) % {"target": target},
     )
 
 
@@ -284,7 +306,8 @@ def hand_over(
         taken_over_by_name=person_name(to),
         notes=(notes or "").strip(),
     )
-    handover.alarms.set(list(open_alarms(community)))
+    carried = list(open_alarms(community))
+    handover.alarms.set(carried)
     DutyLogEntry.objects.create(
         community=community,
         roster=roster,
@@ -295,7 +318,51 @@ def hand_over(
         text=handover.notes,
         handover=handover,
     )
+    if by is not None:
+        _pass_claims(carried, by=by, to=to, handover=handover, at=at)
     return handover
+
+
+def _pass_claims(alarms: list[Any], *, by: Any, to: Any, handover: Handover, at: dt.datetime) -> None:
+    """The open alarms ``by`` had claimed pass to ``to`` (one ``take_over`` step each), so the next shift
+    does not find every carried-over alarm "claimed by" someone who has gone home. A taker who may not
+    handle alarms cannot hold a claim: the claims are released instead."""
+    from anfang.alarms import services as alarm_services
+    from anfang.alarms.choices import AlarmActionChoices
+    from anfang.alarms.models import Alarm
+
+    ids = [a.pk for a in alarms if a.claimed_by_id == by.pk]
+    if not ids:
+        return
+    may_handle = has_perm(to, handover.community, Perm.HANDLE_ALARMS)
+    note = _("交接班")
+    locked = (
+        Alarm.objects.select_for_update(of=("self",)).filter(pk__in=ids, claimed_by=by).open().order_by("pk")
+    )
+    for alarm in locked:
+        if may_handle:
+            alarm.claimed_by = to
+            alarm.claimed_at = at
+            action = AlarmActionChoices.TAKE_OVER
+            data = {"from": person_name(by), "handover": handover.pk}
+            who = to
+        else:
+            alarm.claimed_by = None
+            alarm.claimed_at = None
+            action, data, who = AlarmActionChoices.RELEASE, {"handover": handover.pk}, by
+        alarm.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+        alarm_services.record_action(alarm, action, by=who, note=note, data=data, at=at)
+
+
+def linkable_alarms(user: Any, entries: Iterable[DutyLogEntry]) -> set[int]:
+    """The alarms of ``entries`` the reader may open. Police read the whole duty log (they inspect the
+    第16条 records) but see only alarms reported to them, so other lines show without a link."""
+    from anfang.alarms.services import visible_alarms
+
+    ids = {e.alarm_id for e in entries if e.alarm_id is not None}
+    if not ids:
+        return set()
+    return set(visible_alarms(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:

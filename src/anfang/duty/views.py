@@ -26,7 +26,7 @@ from anfang.duty import record as duty_record
 from anfang.duty import services
 from anfang.duty.choices import DUTY_LOG_BADGES
 from anfang.duty.forms import DayForm, HandoverForm, LogEntryForm, PatternForm, RosterForm, ShiftForm
-from anfang.duty.models import Roster, Shift, ShiftPattern
+from anfang.duty.models import Roster, Shift, ShiftPattern, counted_rows
 
 
 class DutyMixin(CommunityMixin):
@@ -74,7 +74,8 @@ class RoomView(LoginRequiredMixin, DutyMixin, View):
         rooms = []
         for roster in Roster.objects.filter(community=self.community).select_related("location"):
             current = services.on_duty(roster, now)
-            people = {p.pk: p for s in current for p in s.people.all()}
+            counted = {row[4] for row in counted_rows(Shift.objects.filter(pk__in=[s.pk for s in current]))}
+            people = {p.pk: p for s in current for p in s.people.all() if p.pk in counted}
             rooms.append(
                 {
                     "roster": roster,
@@ -93,6 +94,7 @@ class RoomView(LoginRequiredMixin, DutyMixin, View):
             "open_alarms": services.open_alarms(self.community).count(),
             "console_url": console_url(),
             "entries": entries,
+            "linkable": services.linkable_alarms(request.user, entries),
             "badges": DUTY_LOG_BADGES,
             "today": today,
             "rooms_without_roster": services.duty_locations(self.community).exclude(
@@ -360,13 +362,15 @@ class LogView(LoginRequiredMixin, DutyMixin, View):
 
     def render_log(self, form: LogEntryForm | None, day: dt.date, *, status: int = 200) -> HttpResponse:
         today = timezone.localdate()
+        entries = list(services.log_entries(self.community, day))
         context = {
             **self.duty_context(),
             "day": day,
             "today": today,
             "prev_day": day - dt.timedelta(days=1),
             "next_day": day + dt.timedelta(days=1) if day < today else None,
-            "entries": list(services.log_entries(self.community, day)),
+            "entries": entries,
+            "linkable": services.linkable_alarms(self.request.user, entries),
             "badges": DUTY_LOG_BADGES,
             "form": form,
             "day_form": DayForm({"date": day.isoformat()}),

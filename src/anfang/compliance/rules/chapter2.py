@@ -1073,7 +1073,8 @@ class RoundTheClockDuty(Rule):
     """R-16: duty room and monitoring centre manned 24 h with complete duty records (第16条).
 
     Checks: each duty room and monitoring centre has a duty roster whose shifts put at least the
-      roster's minimum number of people on duty at every minute of the next 7 days.
+      roster's minimum number of people on duty at every minute of the next 7 days (only active users
+      still members of the community count).
     Fails: a room has no roster, or a minute of the next 7 days has fewer people on shift than the
       minimum (the gaps are listed in Asia/Shanghai time).
     Not evaluable: the community registers no duty room or monitoring centre.
@@ -1088,7 +1089,7 @@ class RoundTheClockDuty(Rule):
 
     def check(self, site: SiteSnapshot, ctx: CheckContext) -> Iterable[Finding]:
         from anfang.duty import coverage
-        from anfang.duty.models import Roster, Shift, spans_from_rows
+        from anfang.duty.models import Roster, Shift, counted_rows, spans_from_rows
 
         rooms = [
             *site.places_by_kind.get(LocationKindChoices.DUTY_ROOM, []),
@@ -1111,11 +1112,9 @@ class RoundTheClockDuty(Rule):
             )
         }
         rows: dict[int, list[Any]] = {}
-        for row in (
-            Shift.objects.filter(roster__in=list(rosters.values()), starts_at__lt=end, ends_at__gt=start)
-            .values_list("roster_id", "pk", "starts_at", "ends_at", "people")
-            .order_by("pk")
-        ):
+        # Only people who can be on duty count: active users still members of the community.
+        shifts = Shift.objects.filter(roster__in=list(rosters.values()), starts_at__lt=end, ends_at__gt=start)
+        for row in counted_rows(shifts):
             rows.setdefault(row[0], []).append(row[1:])
         for room in rooms:
             kind_zh = "值班室" if room.kind == LocationKindChoices.DUTY_ROOM else "监控中心"
