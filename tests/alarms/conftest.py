@@ -51,7 +51,10 @@ def site(tenancy: Any) -> AlarmSite:
         code="CAM-2",
         name="北门摄像机",
         position={"type": "Point", "coordinates": [200, 200]},
-        coverage={"type": "Polygon", "coordinates": [[[180, 180], [220, 180], [220, 220], [180, 220], [180, 180]]]},
+        coverage={
+            "type": "Polygon",
+            "coordinates": [[[180, 180], [220, 180], [220, 220], [180, 220], [180, 180]]],
+        },
     )
     other = factories.in_service_device(tenancy.b, code="PIR-B", subsystem="perimeter", kind="infrared_beam")
     return AlarmSite(tenancy, detector, button, camera, far, other)
