@@ -1291,6 +1291,8 @@ TRANSLATIONS: dict[str, Translation] = {
     # alarms: console, alarm page
     "报警控制台": "Alarm console",
     "%(n)s 条未处置": ("%(n)s open", "%(n)s open"),
+    "action\x04布防": "Arm",
+    "action\x04撤防": "Disarm",
     "开启提示音": "Turn on sound",
     "提示音已开启": "Sound on",
     "快捷键": "Keyboard shortcuts",
