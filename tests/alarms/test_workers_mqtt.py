@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,18 +28,9 @@ from anfang.core.config import ConfigError
 from anfang.devices.models import Device
 from tests.support.mosquitto import Broker, free_port, mosquitto, sqlite_read_uncommitted, wait_listening
 from tests.support.shared_data import protocol_fixture
+from tests.support.waiting import wait_for
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def publisher(broker: Broker) -> paho.Client:

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +26,10 @@ from anfang.devices.models import Device
 from anfang.integrations.sia import encode_frame
 from tests.support.mosquitto import free_port, sqlite_read_uncommitted, wait_listening
 from tests.support.shared_data import protocol_fixture
+from tests.support.waiting import wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 KEY_HEX = "000102030405060708090A0B0C0D0E0F"
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Panel:
