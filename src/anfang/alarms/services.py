@@ -325,8 +325,8 @@ def zone_for(device: Device, code: str) -> AlarmZone | None:
     return zones.get(code) or zones.get("")
 
 
-def _set_armed(device: Device, *, armed: bool) -> None:
-    """An arming/disarming report from a panel applies to all of that panel's zones."""
+def _set_armed(device: Device, *, armed: bool) -> list[AlarmZone]:
+    """An arming/disarming report from a panel applies to all of that panel's zones; returns them."""
     zones = list(AlarmZone.objects.filter(device=device))
     if not any(z.code == "" for z in zones):
         zones.append(AlarmZone(community_id=device.community_id, device=device, code=""))
@@ -334,6 +334,7 @@ def _set_armed(device: Device, *, armed: bool) -> None:
         if zone.armed != armed or zone.pk is None:
             zone.armed = armed
             zone.save()
+    return zones
 
 
 def policy_for(community_id: int) -> AlarmPolicy:
@@ -1162,8 +1163,7 @@ def set_armed(device: Device, *, armed: bool, by: Any, zone: AlarmZone | None = 
         raise DomainError("not_found", _("没有这个防区。"), status=404)
     with _attributed(by), transaction.atomic():
         if zone is None:
-            _set_armed(device, armed=armed)
-            zones = list(AlarmZone.objects.filter(device=device))
+            zones = _set_armed(device, armed=armed)
         else:
             locked = AlarmZone.objects.select_for_update().get(pk=zone.pk)
             if locked.armed != armed:
