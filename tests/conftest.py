@@ -54,6 +54,16 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_hot_caches() -> Any:
+    """A memo filled in an earlier test may hold rows that test rolled back."""
+    from anfang.core import hot_cache
+
+    hot_cache.clear_all()
+    yield
+    hot_cache.clear_all()
+
+
 @pytest.fixture(scope="module")
 def demo_built(django_db_setup: Any, django_db_blocker: Any) -> Any:
     """The demo communities (``anfang seed-demo``), built once for the module that asks for them."""

@@ -1,8 +1,18 @@
-"""ASGI entry point (uvicorn)."""
+"""ASGI entry point (uvicorn): Django, with device events taken off Django's request cycle."""
 
 import os
+from typing import Any
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anfang.settings")
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+from anfang.alarms.ingest import EVENTS_PATH, device_events  # noqa: E402  (needs Django set up)
+
+
+async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == EVENTS_PATH:
+        await device_events(scope, receive, send, django_application)
+        return
+    await django_application(scope, receive, send)

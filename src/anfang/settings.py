@@ -150,3 +150,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Configuration read for every device event (alarm policy, procedures, device names) is memoised per
+# process this long; a change in the same process counts at once (`anfang.core.hot_cache`).
+ANFANG_HOT_CACHE_SECONDS = 5.0

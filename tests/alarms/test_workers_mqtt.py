@@ -141,14 +141,14 @@ def test_a_message_the_database_refuses_is_kept_and_does_not_block_the_queue(
 ):
     from anfang.alarms import services
 
-    real_ingest = services.ingest
+    real_store = services.store
 
     def refusing(event: Any, **kwargs: Any) -> Any:
         if event.external_id == "poison":
             raise ValueError("a value the database refuses")
-        return real_ingest(event, **kwargs)
+        return real_store(event, **kwargs)
 
-    monkeypatch.setattr(services, "ingest", refusing)
+    monkeypatch.setattr(services, "store", refusing)
     publish(pub, "anfang/a/PIR-1/event", event_body("poison"))
     publish(pub, "anfang/a/PIR-1/event", event_body("after-poison"))
     wait_for(lambda: InboundEvent.objects.filter(external_id="after-poison").exists(), what="the next event")

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
@@ -26,6 +26,7 @@ from django.utils.translation import gettext_noop
 from anfang.alarms.choices import (
     ALARM_TRANSITIONS,
     DEFAULT_PRIORITY,
+    OPEN_STATES,
     AlarmActionChoices,
     AlarmOutcomeChoices,
     AlarmStateChoices,
@@ -48,13 +49,17 @@ from anfang.alarms.models import (
     PoliceReport,
 )
 from anfang.alarms.signals import alarm_action_recorded, zones_armed
+from anfang.core import audit, hot_cache
 from anfang.core.choices import RoleChoices
 from anfang.core.errors import DomainError
+from anfang.core.hot_cache import HotCache
+from anfang.core.plain_sql import plain_insert
 from anfang.core.tenancy import Perm, has_perm
 from anfang.devices.choices import DeviceKindChoices, DeviceStatusChoices
 from anfang.devices.models import Device
 from anfang.integrations import events as ev
 from anfang.integrations.events import DeviceEvent
+from anfang.sites.models import Community
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +119,10 @@ LAST_SEEN_RESOLUTION = dt.timedelta(seconds=1)
 
 # ---------------------------------------------------------------------------------------------------
 # Ingestion
+#
+# The hot path (store an event, raise or join an alarm) writes its rows with `PlainInsert` and reads
+# with plain SQL: at 200 events/s the ORM's cost of building each statement (10–30× what SQLite needs
+# to run it) was most of the CPU (docs/benchmarks.md). The workflow below stays in the ORM.
 # ---------------------------------------------------------------------------------------------------
 
 
@@ -125,6 +134,15 @@ class IngestResult:
     duplicate: bool
     status: str
     alarm_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored event: what to answer now, and the new row to process (None for a repeat or an event
+    of an unknown device, which have nothing to process)."""
+
+    result: IngestResult
+    row: InboundEvent | None
 
 
 # SQLite takes one writer at a time. Under ASGI every request runs in its own thread with its own
@@ -139,10 +157,37 @@ def _write_turn() -> AbstractContextManager[Any]:
     return _sqlite_writer if connection.vendor == "sqlite" else nullcontext()
 
 
+def _db_time(value: dt.datetime | None) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+_devices: HotCache[int, Device | None] = HotCache("alarms.devices", Device)
+
+
+def device_by_id(device_id: int) -> Device | None:
+    """The device an event comes from, memoised for a few seconds (its name and place are read for
+    every event; `last_seen_at` on the memo is not current — see `_note_seen`)."""
+    return _devices.get(device_id, lambda: Device.objects.filter(pk=device_id).first())
+
+
+_devices_by_code: HotCache[str, Device | None] = HotCache("alarms.devices_by_code", Device)
+
+
+_community_codes: HotCache[int, str] = HotCache("alarms.community_codes", Community)
+
+
+def community_code(community_id: int) -> str:
+    return _community_codes.get(
+        community_id, lambda: Community.objects.filter(pk=community_id).values_list("code", flat=True).get()
+    )
+
+
 def find_device(code: str) -> Device | None:
+    """The device with this code (memoised like `device_by_id`; an unknown code is re-read after a
+    few seconds, or at once when a device is registered in this process)."""
     if not code:
         return None
-    return Device.objects.filter(code=code).first()
+    return _devices_by_code.get(code, lambda: Device.objects.filter(code=code).first())
 
 
 def ingest(
@@ -159,11 +204,25 @@ def ingest(
     Idempotent on (device, external id): a repeat returns the first event's id with ``duplicate``.
     Events from unknown devices are stored with their raw payload, flagged for an administrator.
     """
+    with _write_turn(), transaction.atomic():
+        stored = store(event, received_at=received_at, raw=raw, content_type=content_type, device=device)
+    if not process_now or stored.row is None:
+        return stored.result
+    return process_stored([stored.row])[0]
+
+
+def store(
+    event: DeviceEvent,
+    *,
+    received_at: dt.datetime | None = None,
+    raw: bytes | None = None,
+    content_type: str = "",
+    device: Device | None = None,
+) -> Stored:
+    """Insert one event (inside the caller's transaction); a repeat answers the first event instead."""
     received_at = received_at or timezone.now()
     if device is None:
         device = find_device(event.device)
-    # No look-up before the insert: the unique constraint on (device, external id) finds repeats, so a
-    # new event (the common case) costs one query less; a repeat costs a rolled-back insert.
     row = InboundEvent(
         received_at=received_at,
         source=event.source,
@@ -185,22 +244,17 @@ def ingest(
         content_type=content_type[:200],
         status=EventStatusChoices.RECEIVED if device else EventStatusChoices.UNKNOWN_DEVICE,
     )
-    try:
-        with _write_turn(), transaction.atomic():
-            row.save(force_insert=True)
-            for picture in event.pictures:
-                _store_picture(row, picture.name, picture.content_type, picture.data)
-    except IntegrityError:
-        # A repeat (or two copies racing): the unique constraint kept the first one.
-        if device is not None and event.external_id:
-            seen = _existing(device, event.external_id)
-            if seen is not None:
-                return seen
-        raise
-    if not process_now or device is None:
-        return IngestResult(row.pk, False, row.status)
-    status, alarm_id = process(row.pk)
-    return IngestResult(row.pk, False, status, alarm_id)
+    # No look-up before the insert: the partial unique index on (device, external id) finds repeats
+    # (ON CONFLICT DO NOTHING), so a new event — the common case — costs one statement.
+    if plain_insert(InboundEvent, skip_conflicts=True).one(row) is None:
+        seen = _existing(device, event.external_id) if device is not None else None
+        if seen is None:  # the index kept a row we cannot find: should not happen, never hide it
+            raise IntegrityError(f"event {event.device}/{event.external_id} conflicts but was not found")
+        return Stored(seen, None)
+    for picture in event.pictures:
+        _store_picture(row, picture.name, picture.content_type, picture.data)
+    result = IngestResult(row.pk, False, row.status)
+    return Stored(result, row if device is not None else None)
 
 
 def _existing(device: Device, external_id: str) -> IngestResult | None:
@@ -251,34 +305,70 @@ def record_unparseable(
         )
 
 
+class _AlreadyProcessed(Exception):
+    """Another process (the sweeper) finished this event first: undo this attempt's rows."""
+
+
 def process(event_id: int) -> tuple[str, int | None]:
     """Decide what one stored event means: heartbeat, log only, disarmed, a new alarm, or part of one."""
     try:
         with _write_turn(), transaction.atomic():
-            return _process(event_id)
+            row = InboundEvent.objects.select_for_update(of=("self",)).get(pk=event_id)
+            if row.status != EventStatusChoices.RECEIVED or row.device_id is None:
+                return row.status, row.alarm_id
     except OperationalError:
-        # A passing database trouble (lock timeout, failover): the event stays `received`, and the
-        # PendingEventSweeper processes it again — it must not be set aside as an error.
         log.warning("processing event %s failed for now; the sweeper retries it", event_id, exc_info=True)
         return EventStatusChoices.RECEIVED, None
+    result = process_stored([row])[0]
+    return result.status, result.alarm_id
+
+
+def process_stored(rows: Sequence[InboundEvent], *, actors: Sequence[str] = ()) -> list[IngestResult]:
+    """Process stored events in one transaction, each in its own savepoint (one failing event is set
+    aside, the others go on). Safe to run twice: an event already processed elsewhere is left alone.
+    `actors` (one per row) names who a change (a panel arming its zones) is attributed to."""
+    results: list[IngestResult] = []
+    try:
+        with _write_turn(), transaction.atomic():
+            for i, row in enumerate(rows):
+                if i < len(actors):
+                    with audit.actor(system=actors[i]):
+                        results.append(_process_one(row))
+                else:
+                    results.append(_process_one(row))
+    except OperationalError:
+        # A passing database trouble (lock timeout, failover) at commit: the events stay `received`,
+        # and the PendingEventSweeper processes them again — they must not be set aside as errors.
+        log.warning("processing %d events failed for now; the sweeper retries them", len(rows), exc_info=True)
+        return [IngestResult(row.pk, False, EventStatusChoices.RECEIVED) for row in rows]
+    return results
+
+
+def _process_one(row: InboundEvent) -> IngestResult:
+    try:
+        with transaction.atomic():
+            status, alarm_id = _process(row)
+    except _AlreadyProcessed:
+        done = InboundEvent.objects.filter(pk=row.pk).values_list("status", "alarm_id").first()
+        status, alarm_id = done if done else (EventStatusChoices.RECEIVED, None)
+    except OperationalError:
+        log.warning("processing event %s failed for now; the sweeper retries it", row.pk, exc_info=True)
+        return IngestResult(row.pk, False, EventStatusChoices.RECEIVED)
     except Exception as exc:  # keep the event, mark it, let an admin see it — never lose it
-        log.exception("processing event %s failed", event_id)
-        InboundEvent.objects.filter(pk=event_id, status=EventStatusChoices.RECEIVED).update(
+        log.exception("processing event %s failed", row.pk)
+        InboundEvent.objects.filter(pk=row.pk, status=EventStatusChoices.RECEIVED).update(
             status=EventStatusChoices.ERROR, error=repr(exc)[:2000], processed_at=timezone.now()
         )
-        return EventStatusChoices.ERROR, None
+        return IngestResult(row.pk, False, EventStatusChoices.ERROR)
+    return IngestResult(row.pk, False, status, alarm_id)
 
 
-def _process(event_id: int) -> tuple[str, int | None]:
-    row = InboundEvent.objects.select_for_update(of=("self",)).select_related("device").get(pk=event_id)
-    if row.status != EventStatusChoices.RECEIVED or row.device is None:
-        return row.status, row.alarm_id
-    device = row.device
-    # Any message proves the device is alive (R-33.1). To the second is plenty for heartbeat intervals
-    # of tens of seconds, and spares a write for every event of a chattering device.
-    if device.last_seen_at is None or row.received_at - device.last_seen_at >= LAST_SEEN_RESOLUTION:
-        Device.objects.filter(pk=device.pk).update(last_seen_at=row.received_at)
-    alarm: Alarm | None = None
+def _process(row: InboundEvent) -> tuple[str, int | None]:
+    device = device_by_id(row.device_id) if row.device_id else None
+    if device is None:
+        raise ValueError(f"device {row.device_id} of event {row.pk} is gone")
+    _note_seen(device, row.received_at)
+    alarm_id: int | None = None
     etype = row.event_type
     if etype == ev.HEARTBEAT:
         status = EventStatusChoices.HEARTBEAT
@@ -289,21 +379,76 @@ def _process(event_id: int) -> tuple[str, int | None]:
     elif row.restore or etype in ev.LOG_ONLY_TYPES or is_plate_read(row):
         status = EventStatusChoices.LOGGED
     else:
-        zone = zone_for(device, row.zone)
+        zone = _zone_rule(device.pk, row.zone)
         alarm_type = alarm_type_for(etype, zone)
         if zone is not None and not zone.armed and alarm_type not in TWENTY_FOUR_HOUR_TYPES:
             status = EventStatusChoices.DISARMED
         else:
-            alarm, joined = _raise_or_join(row, device, zone, alarm_type)
+            alarm_id, joined = _raise_or_join(row, device, zone, alarm_type)
             status = EventStatusChoices.JOINED if joined else EventStatusChoices.ALARM
-    row.status = status
-    row.alarm = alarm
-    row.processed_at = timezone.now()
-    row.save(update_fields=["status", "alarm", "processed_at"])
-    return status, alarm.pk if alarm else None
+    with connection.cursor() as cursor:
+        # `status = received` in the WHERE: if the sweeper finished this event meanwhile, undo ours.
+        cursor.execute(
+            f"UPDATE {InboundEvent._meta.db_table} SET status = %s, alarm_id = %s, processed_at = %s"
+            " WHERE id = %s AND status = %s",
+            [status, alarm_id, _db_time(timezone.now()), row.pk, EventStatusChoices.RECEIVED],
+        )
+        if cursor.rowcount != 1:
+            raise _AlreadyProcessed
+    row.status, row.alarm_id = status, alarm_id
+    return status, alarm_id
 
 
-def alarm_type_for(event_type: str, zone: AlarmZone | None) -> str:
+_seen_written: dict[int, dt.datetime] = {}
+hot_cache.forget_with_the_others(_seen_written.clear)
+
+
+def _note_seen(device: Device, at: dt.datetime) -> None:
+    """Any message proves the device is alive (R-33.1). To the second is plenty for heartbeat intervals
+    of tens of seconds, and spares a write for every event of a chattering device."""
+    last = _seen_written.get(device.pk) or device.last_seen_at
+    if last is None or at - last >= LAST_SEEN_RESOLUTION:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Device._meta.db_table} SET last_seen_at = %s WHERE id = %s"
+                " AND (last_seen_at IS NULL OR last_seen_at < %s)",
+                [_db_time(at), device.pk, _db_time(at)],
+            )
+        _seen_written[device.pk] = at
+
+
+class ZoneRule(NamedTuple):
+    """What processing needs of an `AlarmZone` row."""
+
+    code: str
+    armed: bool
+    alarm_type: str
+    priority: int | None
+    name: str
+    location_id: int | None
+
+
+def _zone_rule(device_id: int, code: str) -> ZoneRule | None:
+    """The zone row for this code, else the device-wide row (code ""), else None (armed by default).
+    Read every time, never memoised: arming has to count from the next event on."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT code, armed, alarm_type, priority, name, location_id FROM {AlarmZone._meta.db_table}"
+            " WHERE device_id = %s AND code IN (%s, '')",
+            [device_id, code],
+        )
+        zones = {r[0]: ZoneRule(r[0], bool(r[1]), r[2] or "", r[3], r[4] or "", r[5]) for r in cursor}
+    return zones.get(code) or zones.get("")
+
+
+def zone_for(device: Device, code: str) -> AlarmZone | None:
+    """The zone row for this code, else the device-wide row (code ""), else None (armed by default)."""
+    # order_by(): the default ordering (by device) would join devices and communities to sort two rows.
+    zones = {z.code: z for z in AlarmZone.objects.filter(device=device, code__in={code, ""}).order_by()}
+    return zones.get(code) or zones.get("")
+
+
+def alarm_type_for(event_type: str, zone: AlarmZone | ZoneRule | None) -> str:
     """The zone's type refines what a device reports generically (a contact "door" on a perimeter
     zone); a life-safety or fault signal (fire, emergency, tamper …) keeps its own type, so it is never
     turned into a disarmable intrusion."""
@@ -318,13 +463,6 @@ def is_plate_read(row: InboundEvent) -> bool:
     return row.event_type == ev.OTHER and (code == "anpr" or code.startswith("traffic"))
 
 
-def zone_for(device: Device, code: str) -> AlarmZone | None:
-    """The zone row for this code, else the device-wide row (code ""), else None (armed by default)."""
-    # order_by(): the default ordering (by device) would join devices and communities to sort two rows.
-    zones = {z.code: z for z in AlarmZone.objects.filter(device=device, code__in={code, ""}).order_by()}
-    return zones.get(code) or zones.get("")
-
-
 def _set_armed(device: Device, *, armed: bool) -> list[AlarmZone]:
     """An arming/disarming report from a panel applies to all of that panel's zones; returns them."""
     zones = list(AlarmZone.objects.filter(device=device))
@@ -337,36 +475,50 @@ def _set_armed(device: Device, *, armed: bool) -> list[AlarmZone]:
     return zones
 
 
+_policies: HotCache[int, AlarmPolicy] = HotCache("alarms.policies", AlarmPolicy)
+
+
 def policy_for(community_id: int) -> AlarmPolicy:
-    return AlarmPolicy.objects.filter(community_id=community_id).first() or AlarmPolicy(
-        community_id=community_id
-    )
+    def load() -> AlarmPolicy:
+        return AlarmPolicy.objects.filter(community_id=community_id).first() or AlarmPolicy(
+            community_id=community_id
+        )
+
+    return _policies.get(community_id, load)
+
+
+_OPEN_MARKS = ", ".join(["%s"] * len(OPEN_STATES))
 
 
 def _raise_or_join(
-    row: InboundEvent, device: Device, zone: AlarmZone | None, alarm_type: str
-) -> tuple[Alarm, bool]:
+    row: InboundEvent, device: Device, zone: ZoneRule | None, alarm_type: str
+) -> tuple[int, bool]:
     at = row.occurred_at or row.received_at
     window = dt.timedelta(seconds=policy_for(device.community_id).join_window_s)
-    # Newest first in Python, not ORDER BY id: sorting by id made SQLite walk the device's whole alarm
-    # history (its device index, newest first) instead of the (device, zone, state) index.
-    candidates = (
-        Alarm.objects.open()
-        .select_for_update()
-        .filter(
-            device=device, zone=row.zone, alarm_type=alarm_type, last_event_at__gte=row.received_at - window
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        # Newest first in Python, not ORDER BY id: sorting by id made SQLite walk the device's whole
+        # alarm history (its device index, newest first) instead of the (device, zone, state) index.
+        cursor.execute(
+            f"SELECT id, community_id, state, title FROM {Alarm._meta.db_table}"
+            f" WHERE device_id = %s AND zone = %s AND alarm_type = %s AND state IN ({_OPEN_MARKS})"
+            f" AND last_event_at >= %s{lock}",
+            [device.pk, row.zone, alarm_type, *OPEN_STATES, _db_time(row.received_at - window)],
         )
-        .order_by()
-    )
-    open_alarm = max(candidates, key=lambda alarm: alarm.pk, default=None)
-    if open_alarm is not None:
-        open_alarm.event_count += 1
-        open_alarm.last_event_at = row.received_at
-        open_alarm.save(update_fields=["event_count", "last_event_at", "updated_at"])
+        candidates = cursor.fetchall()
+        if candidates:
+            pk, community_id, state, title = max(candidates)
+            cursor.execute(
+                f"UPDATE {Alarm._meta.db_table} SET event_count = event_count + 1, last_event_at = %s,"
+                " updated_at = %s WHERE id = %s",
+                [_db_time(row.received_at), _db_time(timezone.now()), pk],
+            )
+    if candidates:
+        open_alarm = Alarm(id=pk, community_id=community_id, state=state, title=title)
         record_action(
             open_alarm, AlarmActionChoices.JOIN, by=None, data={"event": row.pk}, at=row.received_at
         )
-        return open_alarm, True
+        return pk, True
     priority = (zone.priority if zone and zone.priority else None) or DEFAULT_PRIORITY.get(alarm_type, 3)
     title = (zone.name if zone and zone.name else "") or device.name
     if row.zone and not (zone and zone.name and zone.code == row.zone):
@@ -383,7 +535,7 @@ def _raise_or_join(
         at=row.received_at,
         data={"event": row.pk},
     )
-    return alarm, False
+    return alarm.pk, False
 
 
 def raise_alarm(
@@ -401,7 +553,7 @@ def raise_alarm(
 ) -> Alarm:
     """Create an alarm with its procedure checklist and its `raise` action (call inside a transaction)."""
     at = at or timezone.now()
-    alarm = Alarm.objects.create(
+    alarm = Alarm(
         community_id=community_id,
         alarm_type=alarm_type,
         priority=priority or DEFAULT_PRIORITY.get(alarm_type, 3),
@@ -413,26 +565,34 @@ def raise_alarm(
         first_event_at=first_event_at or at,
         last_event_at=at,
     )
-    AlarmChecklistItem.objects.bulk_create(
-        AlarmChecklistItem(alarm=alarm, order=i, text=text[:300])
+    plain_insert(Alarm).one(alarm)
+    plain_insert(AlarmChecklistItem).many(
+        AlarmChecklistItem(alarm_id=alarm.pk, order=i, text=text[:300])
         for i, text in enumerate(procedure_steps(community_id, alarm_type), start=1)
     )
     record_action(alarm, AlarmActionChoices.RAISE, by=None, to_state=AlarmStateChoices.NEW, at=at, data=data)
     return alarm
 
 
+_procedures: HotCache[tuple[int | None, str], list[str]] = HotCache("alarms.procedures", OperatingProcedure)
+
+
 def procedure_steps(community_id: int | None, alarm_type: str) -> list[str]:
     """The community's own procedure for this type, else the platform's, else the built-in default."""
-    rows = {
-        p.community_id: p
-        for p in OperatingProcedure.objects.filter(
-            Q(community_id=community_id) | Q(community__isnull=True), alarm_type=alarm_type
-        ).order_by()
-    }
-    chosen = rows.get(community_id) or rows.get(None)
-    if chosen is not None and chosen.steps:
-        return [str(step) for step in chosen.steps if str(step).strip()]
-    return DEFAULT_PROCEDURES.get(alarm_type, DEFAULT_PROCEDURES["_"])
+
+    def load() -> list[str]:
+        rows = {
+            p.community_id: p
+            for p in OperatingProcedure.objects.filter(
+                Q(community_id=community_id) | Q(community__isnull=True), alarm_type=alarm_type
+            ).order_by()
+        }
+        chosen = rows.get(community_id) or rows.get(None)
+        if chosen is not None and chosen.steps:
+            return [str(step) for step in chosen.steps if str(step).strip()]
+        return DEFAULT_PROCEDURES.get(alarm_type, DEFAULT_PROCEDURES["_"])
+
+    return list(_procedures.get((community_id, alarm_type), load))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -453,7 +613,7 @@ def record_action(
 ) -> AlarmAction:
     """Append one step to the alarm's history and tell listeners (the duty log) — in the caller's
     transaction."""
-    row = AlarmAction.objects.create(
+    row = AlarmAction(
         alarm=alarm,
         community_id=alarm.community_id,
         action=action,
@@ -465,9 +625,10 @@ def record_action(
         note=note,
         data=data or {},
     )
+    plain_insert(AlarmAction).one(row)
     try:
         with transaction.atomic():  # a savepoint: a failing listener (the duty log) loses only its line
-            alarm_action_recorded.send(sender=AlarmAction, action=row)
+            alarm_action_recorded.send(sender=AlarmAction, action=row, created=True)
     except DatabaseError:
         log.exception("a listener of alarm action %s failed; the alarm is kept", row.pk)
     return row
@@ -1145,8 +1306,6 @@ class PendingEventSweeper:
 @contextmanager
 def _attributed(by: Any) -> Iterator[None]:
     """Attribute change-log rows to `by` when no request (or another user) already does."""
-    from anfang.core import audit
-
     current = audit.current().user
     if by is not None and getattr(current, "pk", None) != getattr(by, "pk", None):
         with audit.actor(by):

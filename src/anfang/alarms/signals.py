@@ -3,7 +3,8 @@ commit or roll back with it."""
 
 from django.dispatch import Signal
 
-# Sent after every AlarmAction row is written: kwargs `action` (AlarmAction). The duty app writes the
+# Sent after every AlarmAction row is written: kwargs `action` (AlarmAction), `created` (True: the row is
+# new this moment, so no receiver has seen it yet). The duty app writes the
 # duty log (值班记录, 第16条) from it.
 alarm_action_recorded = Signal()
 

@@ -1,11 +1,11 @@
 """Ingest workers: the MQTT listener and the SIA DC-09 receiver (`anfang worker mqtt|sia`).
 
-Both follow ARCHITECTURE data flow 1–2: every message is stored first (`services.ingest` commits before
-it returns, or `services.record_unparseable` keeps what nobody could read), and the device is told
-"got it" only after that commit — the MQTT PUBACK (QoS 1, manual acknowledgement) and the SIA ACK.
-Processing into alarms runs after the acknowledgement; the scheduler's `PendingEventSweeper` finishes
-it if the worker dies in between. A duplicate (a retransmission after a lost acknowledgement) is
-answered like the first copy and stored once.
+Both follow ARCHITECTURE data flow 1–2: every message is stored first (through the process's
+`EventPipeline`, which commits groups of messages; `services.record_unparseable` keeps what nobody
+could read), and the device is told "got it" only after that commit — the MQTT PUBACK (QoS 1, manual
+acknowledgement) and the SIA ACK. Processing into alarms follows in the pipeline's thread; the
+scheduler's `PendingEventSweeper` finishes it if the worker dies in between. A duplicate (a
+retransmission after a lost acknowledgement) is answered like the first copy and stored once.
 """
 
 from __future__ import annotations
@@ -19,17 +19,19 @@ import socketserver
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Final
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections, transaction
 from django.utils import timezone
 
 from anfang.alarms import services
-from anfang.alarms.choices import EventStatusChoices
 from anfang.alarms.models import SiaAccount
-from anfang.alarms.services import IngestResult
+from anfang.alarms.pipeline import EventPipeline, Message
+from anfang.alarms.services import IngestResult, Stored
 from anfang.core import audit
 from anfang.core.config import ConfigError
 from anfang.devices.models import Device
@@ -49,29 +51,18 @@ def _store(
     raw: bytes | None,
     content_type: str,
     device: Device | None,
-) -> IngestResult:
-    """Store (committed on return) without processing: the caller acknowledges, then calls `_process`."""
-    return services.ingest(
-        event, received_at=received_at, raw=raw, content_type=content_type, device=device, process_now=False
-    )
+) -> Stored:
+    """Store inside the caller's transaction (the pipeline's group, or `_store_and_process`)."""
+    return services.store(event, received_at=received_at, raw=raw, content_type=content_type, device=device)
 
 
-def _process(result: IngestResult) -> IngestResult:
-    """Turn a freshly stored event into alarms; a failure here loses nothing (the sweeper retries)."""
-    if result.duplicate or result.status != EventStatusChoices.RECEIVED:
-        return result
-    try:
-        status, alarm_id = services.process(result.id)
-    except Exception:  # process() keeps its own errors; this is the database going away
-        log.exception("processing event %s failed; the pending-event sweeper will retry", result.id)
-        return result
-    return IngestResult(result.id, False, status, alarm_id)
-
-
-def _release_connections() -> None:
-    """Drop this thread's database connections (a broken one is reopened on next use)."""
-    for conn in connections.all(initialized_only=True):
-        conn.close_if_unusable_or_obsolete()
+def _store_and_process(store: Callable[[], Sequence[Stored]]) -> list[IngestResult]:
+    """Without the pipeline (tests, one message at a time): store and commit, then process."""
+    with services._write_turn(), transaction.atomic():
+        stored = list(store())
+    rows = [s.row for s in stored if s.row is not None]
+    processed = {r.id: r for r in services.process_stored(rows)} if rows else {}
+    return [processed.get(s.result.id, s.result) for s in stored]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -151,6 +142,7 @@ class MqttListener:
         # The last Zigbee2MQTT state per device: z2m repeats the whole state in every report, and only
         # changed sensor values are events. Lost on restart (then the first report counts in full).
         self._z2m_state: dict[str, dict[str, Any]] = {}
+        self._pipeline = EventPipeline("mqtt", retry_store=True, max_backoff=max_backoff)
 
     # --- one message (no broker needed: tests call this) --------------------------------------------
 
@@ -161,14 +153,13 @@ class MqttListener:
 
         Raises only when the database fails (the message must then not be acknowledged).
         """
-        results = self.store_message(topic, payload, received_at)
-        processed = [_process(result) for result in results]
-        return processed[-1] if processed else None
+        results = _store_and_process(lambda: self.store_message(topic, payload, received_at))
+        return results[-1] if results else None
 
     def store_message(
         self, topic: str, payload: bytes, received_at: dt.datetime | None = None
-    ) -> list[IngestResult]:
-        """Store one message (committed on return), unprocessed: the events it holds, or the raw bytes."""
+    ) -> list[Stored]:
+        """Store one message inside the caller's transaction: the events it holds, or the raw bytes."""
         received_at = received_at or timezone.now()
         payload = bytes(payload)
         try:
@@ -179,8 +170,8 @@ class MqttListener:
             return []
         if route.kind == topics.Z2M:
             return self._store_z2m(topic, route.device, payload, received_at)
-        device = Device.objects.select_related("community").filter(code=route.device).first()
-        if device is not None and device.community.code != route.community:
+        device = services.find_device(route.device)
+        if device is not None and services.community_code(device.community_id) != route.community:
             detail = f"topic names community {route.community!r}, device {device.code} belongs to another one"
             return [self._keep(topic, route.device, payload, detail, received_at)]
         try:
@@ -193,9 +184,7 @@ class MqttListener:
             for event in events
         ]
 
-    def _store_z2m(
-        self, topic: str, name: str, payload: bytes, received_at: dt.datetime
-    ) -> list[IngestResult]:
+    def _store_z2m(self, topic: str, name: str, payload: bytes, received_at: dt.datetime) -> list[Stored]:
         matches = list(Device.objects.filter(code=name)[:1]) or list(
             Device.objects.filter(serial_number=name)[:2]
         )
@@ -215,12 +204,12 @@ class MqttListener:
             _store(event, received_at=received_at, raw=payload, content_type=MQTT_CONTENT_TYPE, device=device)
             for event in events
         ]
-        self._z2m_state[code] = state  # only after the events are stored
+        # Remembered only once the events are committed: a group that is rolled back and stored again
+        # must compare with the state before it.
+        transaction.on_commit(lambda: self._z2m_state.__setitem__(code, state))
         return results
 
-    def _keep(
-        self, topic: str, code: str, payload: bytes, error: str, received_at: dt.datetime
-    ) -> IngestResult:
+    def _keep(self, topic: str, code: str, payload: bytes, error: str, received_at: dt.datetime) -> Stored:
         """Keep an unreadable or misaddressed message raw, flagged for an administrator."""
         kept = services.record_unparseable(
             source="mqtt",
@@ -231,7 +220,7 @@ class MqttListener:
             received_at=received_at,
         )
         log.warning("MQTT message on %r kept unparsed (#%s): %s", topic[:200], kept.pk, error)
-        return IngestResult(kept.pk, False, kept.status)
+        return Stored(IngestResult(kept.pk, False, kept.status), None)
 
     # --- the broker connection ----------------------------------------------------------------------
 
@@ -245,6 +234,8 @@ class MqttListener:
         try:
             stop.wait()
         finally:
+            # The group in hand is stored and acknowledged; the rest waits in the broker's session.
+            self._pipeline.stop()
             client.disconnect()
             client.loop_stop()
             log.info("MQTT: disconnected")
@@ -300,46 +291,44 @@ class MqttListener:
             self.subscribed.set()
 
     def _on_message(self, client: Any, userdata: Any, message: Any) -> None:
-        """Store, acknowledge, process. On a database failure retry with back-off, never acknowledge
-        what is not stored (at stop, the unacknowledged message waits in the broker's session)."""
+        """Hand the message to the writer; acknowledge it once it is committed. While the database is
+        away the writer retries with back-off; a message never stored is never acknowledged (at stop
+        it waits in the broker's session)."""
         received_at = timezone.now()
         try:
             topic = message.topic
         except UnicodeDecodeError:  # a topic must be UTF-8; keep what arrived anyway
             topic = bytes(message._topic).decode("utf-8", "replace")
-        delay = self.min_backoff
         payload = bytes(message.payload)
-        while True:
+
+        def store() -> list[Stored]:
             try:
-                with audit.actor(system="worker:mqtt"):
-                    try:
-                        results = self.store_message(topic, payload, received_at)
-                    except (OperationalError, InterfaceError):
-                        raise
-                    except Exception as exc:
-                        # Not the database being away but this message (a value the database refuses):
-                        # keep it raw for an administrator and go on — retrying would block the queue.
-                        log.exception("MQTT: message on %r could not be stored as an event", topic[:200])
-                        services.record_unparseable(
-                            source="mqtt",
-                            device_code=topic.split("/")[2] if topic.count("/") >= 3 else "",
-                            raw=payload,
-                            content_type=f"mqtt:{topic[:180]}",
-                            error=f"{type(exc).__name__}: {exc}",
-                            received_at=received_at,
-                        )
-                        results = []
-                break
-            except Exception:
-                log.exception("MQTT: could not store a message on %r; retrying in %.0f s", topic[:200], delay)
-                _release_connections()
-                if self._stop.wait(delay):
-                    return
-                delay = min(delay * 2, self.max_backoff)
-        client.ack(message.mid, message.qos)
-        with audit.actor(system="worker:mqtt"):
-            for result in results:
-                _process(result)
+                with transaction.atomic():
+                    return self.store_message(topic, payload, received_at)
+            except (OperationalError, InterfaceError):
+                raise  # the database: the writer retries the whole group
+            except Exception as exc:
+                # Not the database being away but this message (a value the database refuses): keep it
+                # raw for an administrator and go on — retrying would block the queue.
+                log.exception("MQTT: message on %r could not be stored as an event", topic[:200])
+                kept = services.record_unparseable(
+                    source="mqtt",
+                    device_code=topic.split("/")[2] if topic.count("/") >= 3 else "",
+                    raw=payload,
+                    content_type=f"mqtt:{topic[:180]}",
+                    error=f"{type(exc).__name__}: {exc}",
+                    received_at=received_at,
+                )
+                return [Stored(IngestResult(kept.pk, False, kept.status), None)]
+
+        submitted = self._pipeline.submit(Message(store=store, actor="worker:mqtt"))
+        mid, qos = message.mid, message.qos
+        submitted.stored.add_done_callback(lambda stored: self._acknowledge(client, mid, qos, stored))
+
+    @staticmethod
+    def _acknowledge(client: Any, mid: int, qos: int, stored: Future[Any]) -> None:
+        if stored.exception() is None:
+            client.ack(mid, qos)  # PUBACK after the commit (ARCHITECTURE data flow 1)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -349,6 +338,8 @@ class MqttListener:
 SIA_CONTENT_TYPE: Final = "application/x-sia-dc09"
 # A line longer than this without its CR is not DC-09 (frames are at most a few hundred characters).
 MAX_PENDING_BYTES: Final = 4 * MAX_FRAME_CHARS
+# A frame not stored within this is not answered (the connection closes; the panel sends it again).
+STORE_TIMEOUT_S: Final = 30.0
 
 
 class _SiaServer(socketserver.ThreadingTCPServer):
@@ -398,6 +389,7 @@ class SiaReceiver:
         self._loaded_at = -math.inf
         self._accounts: dict[str, sia_lib.SiaAccountConfig] = {}
         self._devices: dict[str, Device] = {}
+        self._pipeline = EventPipeline("sia")
 
     # --- accounts -----------------------------------------------------------------------------------
 
@@ -432,10 +424,24 @@ class SiaReceiver:
     def handle_frame(self, frame: bytes, received_at: dt.datetime | None = None) -> bytes:
         """Decide, store (committed on return) and give the bytes to answer; processing is the caller's
         (see `serve_connection`). Raises only when the database fails: then nothing may be answered."""
-        response, _result = self._store_frame(frame, received_at or timezone.now())
+        with services._write_turn(), transaction.atomic():
+            response, _stored = self._store_frame(frame, received_at or timezone.now())
         return response
 
-    def _store_frame(self, frame: bytes, received_at: dt.datetime) -> tuple[bytes, IngestResult | None]:
+    def _submit_frame(self, frame: bytes, received_at: dt.datetime) -> bytes:
+        """Store through the writer; the answer once the frame is committed (processing follows there).
+        Raises when the database failed: then nothing may be answered."""
+        answer: list[bytes] = []
+
+        def store() -> list[Stored]:
+            response, stored = self._store_frame(frame, received_at)
+            answer[:] = [response]
+            return [stored] if stored is not None else []
+
+        self._pipeline.submit(Message(store=store, actor="worker:sia")).stored.result(timeout=STORE_TIMEOUT_S)
+        return answer[0]
+
+    def _store_frame(self, frame: bytes, received_at: dt.datetime) -> tuple[bytes, Stored | None]:
         accounts, devices = self.accounts()
         outcome = sia_lib.handle_frame(frame, accounts, now=received_at)
         device = devices.get(outcome.config.account_id) if outcome.config is not None else None
@@ -480,13 +486,11 @@ class SiaReceiver:
                     idle = 0.0
                     frames, buffer = sia_lib.split_frames(buffer + chunk)
                     for frame in frames:
-                        response, result = self._store_frame(frame, timezone.now())
+                        response = self._submit_frame(frame, timezone.now())
                         if response:
                             sock.sendall(response)  # after the commit (data flow 1)
-                        if result is not None:
-                            _process(result)
                     if len(buffer) > MAX_PENDING_BYTES:
-                        self._store_frame(buffer, timezone.now())  # kept raw, flagged; the panel gets no ACK
+                        self._submit_frame(buffer, timezone.now())  # kept raw, flagged; the panel gets no ACK
                         buffer = b""
         except OSError as exc:
             log.info("SIA: connection from %s ended: %s", peer, exc)
@@ -510,6 +514,7 @@ class SiaReceiver:
             stop.wait()
         finally:
             server.shutdown()
+            self._pipeline.stop()
             server.server_close()
             thread.join(timeout=5)
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -38,6 +38,9 @@ M = TypeVar("M", bound=models.Model)
 # ---------------------------------------------------------------------------------------------------
 
 
+TOKEN_USE_RESOLUTION = dt.timedelta(seconds=60)
+
+
 class BearerToken(HttpBearer):
     """``Authorization: Bearer <token>``: user tokens act as their user; device tokens only ingest."""
 
@@ -52,7 +55,7 @@ class BearerToken(HttpBearer):
             return None
         now = timezone.now()
         # A device may send hundreds of events a second: note the use once a minute, not every time.
-        if api_token.last_used_at is None or now - api_token.last_used_at > dt.timedelta(seconds=60):
+        if api_token.last_used_at is None or now - api_token.last_used_at > TOKEN_USE_RESOLUTION:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.api_token = api_token  # type: ignore[attr-defined]
         if api_token.user is not None:
@@ -69,6 +72,36 @@ class BearerToken(HttpBearer):
         if ctx is not None:
             ctx.system = f"device:{api_token.device.code}" if api_token.device else "device"
         return api_token
+
+
+def device_of_token(raw: str) -> int | None:
+    """The device a live device token sends for; None for a person's token or a dead one.
+
+    For the events endpoint's fast path (``alarms.ingest``): one plain query per event instead of the
+    ORM's token, user and device join, and the revocation still counts at once.
+    """
+    now = timezone.now()
+    table = ApiToken._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, device_id FROM {table} WHERE key_hash = %s AND device_id IS NOT NULL"
+            " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > %s)",
+            [hash_token(raw), connection.ops.adapt_datetimefield_value(now)],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        # A device may send hundreds of events a second: note the use once a minute, not every time.
+        cursor.execute(
+            f"UPDATE {table} SET last_used_at = %s"
+            " WHERE id = %s AND (last_used_at IS NULL OR last_used_at < %s)",
+            [
+                connection.ops.adapt_datetimefield_value(now),
+                row[0],
+                connection.ops.adapt_datetimefield_value(now - TOKEN_USE_RESOLUTION),
+            ],
+        )
+    return int(row[1])
 
 
 class UserBearerToken(BearerToken):

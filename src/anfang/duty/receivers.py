@@ -7,9 +7,9 @@ from typing import Any
 from anfang.duty import services
 
 
-def log_alarm_action(sender: Any = None, *, action: Any, **kwargs: Any) -> None:
+def log_alarm_action(sender: Any = None, *, action: Any, created: bool = False, **kwargs: Any) -> None:
     """``alarms.signals.alarm_action_recorded``: one duty-log line per alarm step (repeats left out)."""
-    services.log_alarm_action(action)
+    services.log_alarm_action(action, created=created)
 
 
 def log_arming(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from anfang.core.errors import DomainError
 from anfang.core.models import User
+from anfang.core.plain_sql import plain_insert
 from anfang.core.tenancy import Perm, has_perm
 from anfang.duty.choices import ALL_WEEKDAYS, DUTY_LOCATION_KINDS, DutyLogKindChoices
 from anfang.duty.models import DutyLogEntry, Handover, Roster, Shift, ShiftPattern
@@ -240,18 +241,19 @@ def add_log_entry(
     )
 
 
-def log_alarm_action(action: Any) -> DutyLogEntry | None:
+def log_alarm_action(action: Any, *, created: bool = False) -> DutyLogEntry | None:
     """R-16 (第16条, complete duty records): one duty-log line per step of an alarm — a person's step or
     the raise as ``alarm``, a step nobody took (escalation, police overdue, "device back online") as
     ``system``. Only repeats of an open alarm (``join``) are left out."""
     if action.action in SKIPPED_ALARM_ACTIONS:
         return None
-    if DutyLogEntry.objects.filter(alarm_action=action).exists():
+    # A step recorded this moment has no line yet (`created`); the OneToOne keeps one line per step.
+    if not created and DutyLogEntry.objects.filter(alarm_action=action).exists():
         return None
     alarm = action.alarm
     by_person = action.by_id is not None
     text = action.note or (alarm.title if action.action == "raise" else "")
-    return DutyLogEntry.objects.create(
+    entry = DutyLogEntry(
         community_id=action.community_id,
         at=action.at,
         by_id=action.by_id,
@@ -261,6 +263,9 @@ def log_alarm_action(action: Any) -> DutyLogEntry | None:
         alarm=alarm,
         alarm_action=action,
     )
+    # Written for every alarm raised (hundreds a second at peak): a plain insert, not the ORM's.
+    plain_insert(DutyLogEntry).one(entry)
+    return entry
 
 
 def log_arming(device: Any, *, armed: bool, by: Any, zone: Any = None) -> DutyLogEntry:

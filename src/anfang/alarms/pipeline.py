@@ -1,0 +1,193 @@
+"""One writer per process: events stored in groups, each sender answered after its commit.
+
+At 200 events/s a thread per event (one transaction to store, one to process) spent most of its time
+taking turns at SQLite's single write lock and paying a transaction each. Here the receivers (the HTTP
+endpoint, the MQTT and SIA workers) hand each message to one writer thread, which
+
+1. stores everything waiting (up to `MAX_GROUP` messages) in one transaction, each message in its own
+   savepoint, and commits — then tells every sender it is stored (the MQTT PUBACK, the SIA ACK go out
+   now: ARCHITECTURE data flow 1, store before acknowledging);
+2. processes the new events of that group in a second transaction (each in a savepoint), and tells
+   the senders what became of them (the HTTP answer carries the status and the alarm).
+
+If the process dies between the two, the events are stored and `received`: the scheduler's
+`PendingEventSweeper` processes them.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+from django.db import InterfaceError, OperationalError, close_old_connections, connections, transaction
+
+from anfang.alarms import services
+from anfang.alarms.services import IngestResult, Stored
+from anfang.core import audit
+
+log = logging.getLogger(__name__)
+
+MAX_GROUP = 64
+
+
+class PipelineStopped(RuntimeError):
+    """The pipeline stopped before this message was stored: it was not acknowledged."""
+
+
+@dataclass
+class Message:
+    """One received message. `store` runs in the writer thread, inside the group's transaction, and
+    returns the events it stored (a message may hold several, or none: a bare heartbeat of a topic)."""
+
+    store: Callable[[], Sequence[Stored]]
+    actor: str = "device"
+    stored: Future[list[IngestResult]] = field(default_factory=Future)
+    processed: Future[list[IngestResult]] = field(default_factory=Future)
+
+
+class EventPipeline:
+    """The writer thread. `submit()` from any thread; `retry_store` keeps retrying a group the database
+    refused (MQTT: the broker holds the message meanwhile) instead of failing its senders at once."""
+
+    def __init__(self, name: str, *, retry_store: bool = False, max_backoff: float = 30.0) -> None:
+        self.name = name
+        self.retry_store = retry_store
+        self.max_backoff = max_backoff
+        self._queue: queue.Queue[Message | None] = queue.Queue()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, message: Message) -> Message:
+        if self._stop.is_set():
+            message.stored.set_exception(PipelineStopped(self.name))
+            message.processed.set_exception(PipelineStopped(self.name))
+            return message
+        self._ensure_thread()
+        self._queue.put(message)
+        return message
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Finish the group in hand; what is still queued is refused (never acknowledged)."""
+        self._stop.set()
+        self._queue.put(None)
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _ensure_thread(self) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name=f"events-{self.name}", daemon=True)
+                self._thread.start()
+
+    # --- the writer thread ------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                group = self._take()
+                if group:
+                    self._handle(group)
+        finally:
+            self._refuse_rest()
+            connections.close_all()
+
+    def _take(self) -> list[Message]:
+        first = self._queue.get()
+        if first is None:
+            return []
+        group = [first]
+        while len(group) < MAX_GROUP:
+            try:
+                message = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if message is None:
+                self._stop.set()
+                break
+            group.append(message)
+        return group
+
+    def _refuse_rest(self) -> None:
+        while True:
+            try:
+                message = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if message is not None:
+                for future in (message.stored, message.processed):
+                    if not future.done():
+                        future.set_exception(PipelineStopped(self.name))
+
+    def _handle(self, group: list[Message]) -> None:
+        stored = self._store(group)
+        if stored is None:
+            return
+        rows, actors = [], []
+        for message in group:
+            for s in stored.get(id(message), []):
+                if s.row is not None:
+                    rows.append(s.row)
+                    actors.append(message.actor)
+        processed: dict[int, IngestResult] = {}
+        if rows:
+            try:
+                processed = {r.id: r for r in services.process_stored(rows, actors=actors)}
+            except Exception:  # the database went away: the sweeper finishes the stored events
+                log.exception("processing %d stored events failed; the sweeper retries them", len(rows))
+                close_old_connections()
+        for message in group:
+            if message.processed.done():
+                continue
+            results = [processed.get(s.result.id, s.result) for s in stored.get(id(message), [])]
+            message.processed.set_result(results)
+
+    def _store(self, group: list[Message]) -> dict[int, list[Stored]] | None:
+        """One transaction for the group; each message's own failure (a value the database refuses)
+        fails only that message. Returns what each message stored, or None if nothing was committed."""
+        delay = 0.5
+        while True:
+            stored: dict[int, list[Stored]] = {}
+            failed: dict[int, BaseException] = {}
+            try:
+                with services._write_turn(), transaction.atomic():
+                    for message in group:
+                        try:
+                            with audit.actor(system=message.actor), transaction.atomic():
+                                stored[id(message)] = list(message.store())
+                        except (OperationalError, InterfaceError):
+                            raise  # the database, not this message: the whole group waits or fails
+                        except Exception as exc:
+                            failed[id(message)] = exc
+                break
+            except Exception as exc:
+                log.exception("storing %d messages failed", len(group))
+                _release_connections()
+                if not self.retry_store or self._stop.is_set():
+                    for message in group:
+                        message.stored.set_exception(exc)
+                        message.processed.set_exception(exc)
+                    return None
+                if self._stop.wait(delay):
+                    for message in group:
+                        message.stored.set_exception(PipelineStopped(self.name))
+                        message.processed.set_exception(PipelineStopped(self.name))
+                    return None
+                delay = min(delay * 2, self.max_backoff)
+        for message in group:
+            if id(message) in failed:
+                message.stored.set_exception(failed[id(message)])
+                message.processed.set_exception(failed[id(message)])
+            else:
+                message.stored.set_result([s.result for s in stored[id(message)]])
+        return stored
+
+
+def _release_connections() -> None:
+    """Drop this thread's broken database connections (reopened on next use)."""
+    for conn in connections.all(initialized_only=True):
+        conn.close_if_unusable_or_obsolete()
