@@ -54,6 +54,16 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _pipelines_stopped_before_the_database_goes(django_db_setup: Any) -> Any:
+    """The event pipelines' writer threads hold their own connections; PostgreSQL will not drop the
+    test database while one is open."""
+    yield
+    from anfang.alarms import pipeline
+
+    pipeline.stop_all()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_hot_caches() -> Any:
     """A memo filled in an earlier test may hold rows that test rolled back."""

@@ -1,20 +1,90 @@
-"""POST /api/v1/events: the generic device event contract."""
+"""POST /api/v1/events: the generic device event contract.
+
+Every test runs twice: through Django (the test client: ninja's endpoint) and through the ASGI
+application uvicorn serves, where device tokens take the fast path (`alarms.ingest.device_events`,
+the process's `EventPipeline`) and everything else is handed to Django. The answers must be the same.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import json
+from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from anfang.alarms.choices import EventStatusChoices
 from anfang.alarms.models import Alarm, InboundEvent
+from anfang.core.models import ApiToken
 from tests.alarms.conftest import AlarmSite
-from tests.support.api import assert_error, client_for, device_client
-
-pytestmark = pytest.mark.django_db
+from tests.support import api as api_support
+from tests.support.api import assert_error
 
 URL = "/api/v1/events"
+
+
+class AsgiResponse:
+    """The parts of Django's test response these tests read, from an httpx response."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.status_code = response.status_code
+        self.content = response.content
+        self._headers = response.headers
+
+    def __getitem__(self, name: str) -> str:
+        return self._headers[name]
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class AsgiClient:
+    """Posts through `anfang.asgi.application`, as uvicorn would call it."""
+
+    def __init__(self, token: str | None) -> None:
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def post(self, url: str, data: Any = None, content_type: str = "application/json") -> AsgiResponse:
+        from anfang.asgi import application
+
+        body = data if isinstance(data, bytes) else json.dumps(data).encode()
+
+        async def send() -> httpx.Response:
+            transport = httpx.ASGITransport(app=application)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+                headers = {**self.headers, "Content-Type": content_type}
+                return await client.post(url, content=body, headers=headers)
+
+        return AsgiResponse(asyncio.run(send()))
+
+
+Clients = dict[str, Callable[[Any], Any]]
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("django", marks=pytest.mark.django_db),
+        # The pipeline's writer thread has its own connection: it must see committed rows.
+        pytest.param("asgi", marks=pytest.mark.django_db(transaction=True)),
+    ]
+)
+def via(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def device_client(device: Any, via: str) -> Any:
+    if via == "django":
+        return api_support.device_client(device)
+    return AsgiClient(ApiToken.issue(name="device", device=device)[1])
+
+
+def client_for(user: Any, via: str) -> Any:
+    if via == "django":
+        return api_support.client_for(user)
+    return AsgiClient(ApiToken.issue(name="test", user=user)[1])
 
 
 def body(**kw: Any) -> dict[str, Any]:
@@ -28,8 +98,8 @@ def body(**kw: Any) -> dict[str, Any]:
     return doc
 
 
-def test_device_token_posts_an_event_and_gets_202_with_the_stored_id(site: AlarmSite) -> None:
-    client = device_client(site.detector)
+def test_device_token_posts_an_event_and_gets_202_with_the_stored_id(via: str, site: AlarmSite) -> None:
+    client = device_client(site.detector, via)
     response = client.post(URL, body(zone="3"))
     assert response.status_code == 202, response.content
     answer = response.json()
@@ -41,10 +111,10 @@ def test_device_token_posts_an_event_and_gets_202_with_the_stored_id(site: Alarm
     assert again["duplicate"] is True and again["id"] == answer["id"]
 
 
-def test_pictures_in_base64_are_kept(site: AlarmSite, settings: Any, tmp_path: Any) -> None:
+def test_pictures_in_base64_are_kept(via: str, site: AlarmSite, settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
     pic = {"name": "a.jpg", "content_type": "image/jpeg", "data": base64.b64encode(b"JPEGDATA").decode()}
-    answer = device_client(site.detector).post(URL, body(pictures=[pic])).json()
+    answer = device_client(site.detector, via).post(URL, body(pictures=[pic])).json()
     assert InboundEvent.objects.get(pk=answer["id"]).pictures.get().image.read() == b"JPEGDATA"
 
 
@@ -61,8 +131,8 @@ def test_pictures_in_base64_are_kept(site: AlarmSite, settings: Any, tmp_path: A
         ([1, 2], "body"),
     ],
 )
-def test_bad_event_is_refused_clearly_and_kept_raw(site: AlarmSite, doc: Any, field: str) -> None:
-    response = device_client(site.detector).post(URL, doc)
+def test_bad_event_is_refused_clearly_and_kept_raw(via: str, site: AlarmSite, doc: Any, field: str) -> None:
+    response = device_client(site.detector, via).post(URL, doc)
     answer = assert_error(response, 422, "invalid_event")
     assert answer["field"] == field
     kept = InboundEvent.objects.get(pk=answer["kept"])
@@ -70,35 +140,39 @@ def test_bad_event_is_refused_clearly_and_kept_raw(site: AlarmSite, doc: Any, fi
     assert Alarm.objects.count() == 0
 
 
-def test_not_json_is_kept_too(site: AlarmSite) -> None:
-    response = device_client(site.detector).post(URL, b"\x00\xffgarbage", content_type="application/json")
+def test_not_json_is_kept_too(via: str, site: AlarmSite) -> None:
+    response = device_client(site.detector, via).post(
+        URL, b"\x00\xffgarbage", content_type="application/json"
+    )
     assert assert_error(response, 422)["field"] == "body"
     assert bytes(InboundEvent.objects.get().raw) == b"\x00\xffgarbage"
 
 
-def test_a_device_token_sends_only_for_its_own_device(site: AlarmSite) -> None:
-    response = device_client(site.detector).post(URL, body(device="PIR-B"))
+def test_a_device_token_sends_only_for_its_own_device(via: str, site: AlarmSite) -> None:
+    response = device_client(site.detector, via).post(URL, body(device="PIR-B"))
     assert_error(response, 403)
     assert InboundEvent.objects.count() == 0
 
 
-def test_a_managers_token_sends_for_their_community_only(site: AlarmSite) -> None:
-    manager = client_for(site.tenancy.manager_a)
+def test_a_managers_token_sends_for_their_community_only(via: str, site: AlarmSite) -> None:
+    manager = client_for(site.tenancy.manager_a, via)
     assert manager.post(URL, body()).status_code == 202
     assert_error(manager.post(URL, body(device="PIR-B")), 403)
     unknown = manager.post(URL, body(device="GHOST")).json()
     assert InboundEvent.objects.get(pk=unknown["id"]).status == EventStatusChoices.UNKNOWN_DEVICE
 
 
-def test_no_token_no_event(site: AlarmSite, client: Any) -> None:
-    assert client.post(URL, body(), content_type="application/json").status_code == 401
+def test_no_token_no_event(via: str, site: AlarmSite, client: Any) -> None:
+    poster = client if via == "django" else AsgiClient(None)
+    assert poster.post(URL, body(), content_type="application/json").status_code == 401
+    assert InboundEvent.objects.count() == 0
 
 
-def test_a_number_too_large_for_the_database_is_refused_and_kept(site: AlarmSite) -> None:
+def test_a_number_too_large_for_the_database_is_refused_and_kept(via: str, site: AlarmSite) -> None:
     raw = (
         b'{"device": "PIR-1", "external_id": "big", "type": "perimeter",'
         b' "occurred_at": "2026-11-27T03:00:00+08:00", "data": {"v": 1e999}}'
     )
-    response = device_client(site.detector).post(URL, raw, content_type="application/json")
+    response = device_client(site.detector, via).post(URL, raw, content_type="application/json")
     assert assert_error(response, 422)["field"] == "body"
     assert bytes(InboundEvent.objects.get(status="unparseable").raw) == raw

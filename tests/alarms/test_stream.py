@@ -108,6 +108,46 @@ def test_last_event_id_parsing(value: str | None, expected: int | None) -> None:
 
 
 @pytest.mark.django_db
+def test_feed_payloads_are_the_same_as_the_apis(site: AlarmSite) -> None:
+    """The live feed builds payloads from plain rows; they must equal `alarm_payload` of the alarm."""
+    open_one = Alarm.objects.get(pk=services.ingest(event(external_id="p1")).alarm_id)
+    done = Alarm.objects.get(pk=services.ingest(event(external_id="p2", zone="2")).alarm_id)
+    services.claim(open_one, by=site.tenancy.operator_a)
+    services.acknowledge(done, by=site.tenancy.operator_a)
+    services.resolve(done, by=site.tenancy.operator_a, outcome="false_alarm", note="风吹动树枝")
+    with translation.override("en"):
+        _cursor, payloads = services.changes_since(site.tenancy.operator_a, 0)
+        for payload in payloads:
+            payload.pop("actions")
+            assert payload == services.alarm_payload(Alarm.objects.get(pk=payload["id"]))
+    assert {p["id"] for p in payloads} == {open_one.pk, done.pk}
+    resolved = next(p for p in payloads if p["id"] == done.pk)
+    assert resolved["outcome_label"] == "False alarm" and resolved["open"] is False
+    claimed = next(p for p in payloads if p["id"] == open_one.pk)
+    assert claimed["claimed_by"] and claimed["location"] == "东门"
+
+
+@pytest.mark.django_db
+def test_an_alarm_storm_lists_the_most_urgent_and_says_how_many_more(
+    site: AlarmSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A console (re)connecting during a storm gets the most urgent CONSOLE_LIMIT, and the count."""
+    monkeypatch.setattr(services, "CONSOLE_LIMIT", 2)
+    services.ingest(event(external_id="z1", zone="1"))
+    services.ingest(event(external_id="z2", zone="2"))
+    sos = services.ingest(event(device="SOS-1", external_id="s1", type="emergency", zone="")).alarm_id
+    operator = client_for(site.tenancy.operator_a)
+    response, messages = open_stream(operator)
+    snapshot = next_event(messages, "snapshot")["data"]
+    close(response)
+    assert len(snapshot["alarms"]) == 2 and snapshot["total"] == 3
+    assert snapshot["alarms"][0]["id"] == sos  # the emergency first: priority before age
+
+    page = operator.get("/console/").content.decode()
+    assert "另有 1 条未处置报警未列出：控制台只列出最紧急的 2 条。" in page
+
+
+@pytest.mark.django_db
 def test_snapshot_then_a_new_alarm_arrives_on_the_open_stream(site: AlarmSite) -> None:
     first = services.ingest(event(external_id="e1")).alarm_id
     response, messages = open_stream(client_for(site.tenancy.operator_a))

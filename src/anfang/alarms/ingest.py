@@ -183,7 +183,7 @@ class _DevicePost:
             self.reply = _unreadable(self.body, exc, device, self.content_type, received_at)
             return []
         if event.device != device.code:
-            self.reply = (403, {"detail": WRONG_DEVICE})
+            self.reply = (403, {"error": "forbidden", "detail": WRONG_DEVICE})
             return []
         return [services.store(event, received_at=received_at, device=device)]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -32,6 +33,13 @@ from anfang.core import audit
 log = logging.getLogger(__name__)
 
 MAX_GROUP = 64
+_LIVE: weakref.WeakSet[EventPipeline] = weakref.WeakSet()
+
+
+def stop_all() -> None:
+    """Stop every pipeline of this process (their threads close their database connections)."""
+    for live in list(_LIVE):
+        live.stop()
 
 
 class PipelineStopped(RuntimeError):
@@ -61,6 +69,7 @@ class EventPipeline:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        _LIVE.add(self)
 
     def submit(self, message: Message) -> Message:
         if self._stop.is_set():

@@ -30,7 +30,6 @@ from anfang.alarms.choices import (
     AlarmActionChoices,
     AlarmOutcomeChoices,
     AlarmStateChoices,
-    AlarmTypeChoices,
     EventStatusChoices,
     NotificationKindChoices,
     PoliceChannelChoices,
@@ -1116,17 +1115,6 @@ def visible_alarms(user: Any) -> AlarmQuerySet:
     return qs
 
 
-_PAYLOAD_FIELDS = (
-    *(f.name for f in Alarm._meta.concrete_fields),
-    "community__code",
-    "device__code",
-    "device__name",
-    "location__name",
-    "claimed_by__username",
-    "claimed_by__display_name",
-)
-
-
 def _visible_flat(user: Any) -> AlarmQuerySet:
     """`visible_alarms(user)` with the community ids resolved first (see `changes_since`)."""
     from anfang.core.tenancy import communities_for
@@ -1141,36 +1129,99 @@ def _visible_flat(user: Any) -> AlarmQuerySet:
     )
 
 
+# What a payload is built from: `.values()` names, so a live feed builds payloads from plain rows (at 200
+# alarms a second, making model instances with four related ones was most of a console's cost).
+_PAYLOAD_VALUES = (
+    "id",
+    "community__code",
+    "alarm_type",
+    "priority",
+    "state",
+    "title",
+    "device__code",
+    "device__name",
+    "zone",
+    "location__name",
+    "created_at",
+    "last_event_at",
+    "event_count",
+    "claimed_by_id",
+    "claimed_by__username",
+    "claimed_by__display_name",
+    "escalation_level",
+    "confirmed_real_at",
+    "police_reported_at",
+    "outcome",
+    "updated_at",
+)
+
+
 def alarm_payload(alarm: Alarm) -> dict[str, Any]:
     """The JSON a console (SSE) or API client gets for one alarm; labels in the active language."""
+    claimed = alarm.claimed_by
+    return _payload(
+        {
+            "id": alarm.pk,
+            "community__code": alarm.community.code,
+            "alarm_type": alarm.alarm_type,
+            "priority": alarm.priority,
+            "state": alarm.state,
+            "title": alarm.title,
+            "device__code": alarm.device.code if alarm.device else None,
+            "device__name": alarm.device.name if alarm.device else None,
+            "zone": alarm.zone,
+            "location__name": alarm.location.name if alarm.location else None,
+            "created_at": alarm.created_at,
+            "last_event_at": alarm.last_event_at,
+            "event_count": alarm.event_count,
+            "claimed_by_id": alarm.claimed_by_id,
+            "claimed_by__username": claimed.username if claimed else None,
+            "claimed_by__display_name": claimed.display_name if claimed else None,
+            "escalation_level": alarm.escalation_level,
+            "confirmed_real_at": alarm.confirmed_real_at,
+            "police_reported_at": alarm.police_reported_at,
+            "outcome": alarm.outcome,
+            "updated_at": alarm.updated_at,
+        }
+    )
+
+
+def _label(field: str, value: Any) -> str:
+    return str(dict(Alarm._meta.get_field(field).flatchoices).get(value, value))
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _payload(v: dict[str, Any]) -> dict[str, Any]:
+    claimed = v["claimed_by__display_name"] or v["claimed_by__username"]
     return {
-        "id": alarm.pk,
-        "community": alarm.community.code,
-        "type": alarm.alarm_type,
-        "type_label": str(AlarmTypeChoices(alarm.alarm_type).label)
-        if alarm.alarm_type in AlarmTypeChoices.values
-        else alarm.alarm_type,
-        "priority": alarm.priority,
-        "priority_label": alarm.get_priority_display(),
-        "state": alarm.state,
-        "state_label": alarm.get_state_display(),
-        "open": alarm.is_open,
-        "title": alarm.title,
-        "device": alarm.device.code if alarm.device else None,
-        "device_name": alarm.device.name if alarm.device else None,
-        "zone": alarm.zone,
-        "location": str(alarm.location) if alarm.location else None,
-        "created_at": alarm.created_at.isoformat(),
-        "last_event_at": alarm.last_event_at.isoformat() if alarm.last_event_at else None,
-        "event_count": alarm.event_count,
-        "claimed_by": _name(alarm.claimed_by) if alarm.claimed_by else None,
-        "claimed_by_id": alarm.claimed_by_id,
-        "escalation_level": alarm.escalation_level,
-        "confirmed_real": alarm.confirmed_real_at is not None,
-        "police_reported_at": alarm.police_reported_at.isoformat() if alarm.police_reported_at else None,
-        "outcome": alarm.outcome or None,
-        "outcome_label": alarm.get_outcome_display() if alarm.outcome else None,
-        "updated_at": alarm.updated_at.isoformat() if alarm.updated_at else None,
+        "id": v["id"],
+        "community": v["community__code"],
+        "type": v["alarm_type"],
+        "type_label": _label("alarm_type", v["alarm_type"]),
+        "priority": v["priority"],
+        "priority_label": _label("priority", v["priority"]),
+        "state": v["state"],
+        "state_label": _label("state", v["state"]),
+        "open": v["state"] in OPEN_STATES,
+        "title": v["title"],
+        "device": v["device__code"],
+        "device_name": v["device__name"],
+        "zone": v["zone"],
+        "location": v["location__name"],
+        "created_at": v["created_at"].isoformat(),
+        "last_event_at": _iso(v["last_event_at"]),
+        "event_count": v["event_count"],
+        "claimed_by": claimed[:150] if v["claimed_by_id"] else None,
+        "claimed_by_id": v["claimed_by_id"],
+        "escalation_level": v["escalation_level"],
+        "confirmed_real": v["confirmed_real_at"] is not None,
+        "police_reported_at": _iso(v["police_reported_at"]),
+        "outcome": v["outcome"] or None,
+        "outcome_label": _label("outcome", v["outcome"]) if v["outcome"] else None,
+        "updated_at": _iso(v["updated_at"]),
     }
 
 
@@ -1178,11 +1229,28 @@ def _with_relations(qs: AlarmQuerySet) -> AlarmQuerySet:
     return qs.select_related("community", "device", "location", "claimed_by")
 
 
-def open_alarms(user: Any, community_ids: Iterable[int] | None = None) -> list[Alarm]:
+# The console lists at most this many open alarms, the most urgent first. A storm of tens of thousands
+# (a bench run, a broken detector line) made every console (re)connect build all of them: 4 s of CPU.
+CONSOLE_LIMIT = 500
+
+
+def _open_visible(user: Any, community_ids: Iterable[int] | None) -> AlarmQuerySet:
     qs = visible_alarms(user).open()
     if community_ids is not None:
         qs = qs.filter(community_id__in=list(community_ids))
-    return list(_with_relations(qs).console_order())
+    return qs
+
+
+def open_alarms(
+    user: Any, community_ids: Iterable[int] | None = None, *, limit: int | None = None
+) -> list[Alarm]:
+    """Open alarms in console order (priority, then age); the first `limit` of them if given."""
+    qs = _with_relations(_open_visible(user, community_ids)).console_order()
+    return list(qs[:limit] if limit else qs)
+
+
+def open_alarm_count(user: Any, community_ids: Iterable[int] | None = None) -> int:
+    return _open_visible(user, community_ids).count()
 
 
 def feed_cursor() -> int:
@@ -1233,14 +1301,14 @@ def changes_since(
         return new_cursor, []
     # The user's community ids first, then a flat filter: nesting the tenancy subqueries of
     # `visible_alarms` into this query cost more Python than the rest of a poll, and every console polls
-    # five times a second. Same scope: rights are still read again at every poll.
+    # ten times a second. Same scope: rights are still read again at every poll.
     # Only the related columns a payload shows: all columns of four joined tables (JSON geometry
     # included) made this the most expensive query of a poll.
-    alarms = _with_relations(_visible_flat(user).filter(pk__in=list(ids))).only(*_PAYLOAD_FIELDS)
+    rows_of = _visible_flat(user).filter(pk__in=list(ids)).order_by().values(*_PAYLOAD_VALUES)
     payloads = []
-    for alarm in sorted(alarms, key=lambda a: (a.priority, a.created_at, a.pk)):
-        payload = alarm_payload(alarm)
-        payload["actions"] = ids[alarm.pk]
+    for values in sorted(rows_of, key=lambda v: (v["priority"], v["created_at"], v["id"])):
+        payload = _payload(values)
+        payload["actions"] = ids[values["id"]]
         payloads.append(payload)
     return new_cursor, payloads
 

@@ -41,7 +41,7 @@ from anfang.alarms import services
 
 log = logging.getLogger(__name__)
 
-POLL_S = 0.2
+POLL_S = 0.1
 HEARTBEAT_S = 15.0
 # Under WSGI (runserver, the test live server) a gone client is only noticed when a write fails, and
 # each stream holds a server thread: beat every second so a closed page frees its thread at once.
@@ -124,9 +124,15 @@ class AlarmFeed:
         # Take the cursor before reading: a change in between is sent again, never lost.
         self.cursor = newest
         with translation.override(self.language):
-            alarms = services.open_alarms(self.user, self.community_ids)
+            alarms = services.open_alarms(self.user, self.community_ids, limit=services.CONSOLE_LIMIT)
             payloads = [services.alarm_payload(alarm) for alarm in alarms]
-        return [*head, message("snapshot", {"cursor": newest, "alarms": payloads}, newest)]
+            total = (
+                len(alarms)
+                if len(alarms) < services.CONSOLE_LIMIT
+                else services.open_alarm_count(self.user, self.community_ids)
+            )
+        snapshot = {"cursor": newest, "alarms": payloads, "total": total}
+        return [*head, message("snapshot", snapshot, newest)]
 
     def poll(self) -> list[bytes]:
         """Every visible alarm changed since the cursor, in batches; the last message carries the cursor."""

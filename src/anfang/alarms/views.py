@@ -78,8 +78,9 @@ def console(request: HttpRequest) -> HttpResponse:
         selected = next((c for c in communities if c.code == code), None)
         if selected is None:
             raise Http404(_("没有该小区或无权访问。"))
-    alarms = services.open_alarms(user)
+    alarms = services.open_alarms(user, limit=services.CONSOLE_LIMIT)
     rows = [a for a in alarms if selected is None or a.community_id == selected.pk]
+    total = len(alarms) if len(alarms) < services.CONSOLE_LIMIT else services.open_alarm_count(user)
     handling = set(communities_for(user, Perm.HANDLE_ALARMS).values_list("code", flat=True))
     now = timezone.now()
     config = {
@@ -111,6 +112,7 @@ def console(request: HttpRequest) -> HttpResponse:
             "failed": _("操作未成功："),
             "open_count": _("%(n)s 条未处置"),
             "others": _("其他小区另有 %(n)s 条未处置报警。"),
+            "more": _("另有 %(n)s 条未处置报警未列出：控制台只列出最紧急的 %(limit)s 条。"),
             "seconds": _("%(s)s 秒"),
             "minutes": _("%(m)s 分 %(s)s 秒"),
             "hours": _("%(h)s 小时 %(m)s 分"),
@@ -122,6 +124,8 @@ def console(request: HttpRequest) -> HttpResponse:
         {
             "rows": [_row(a, now) for a in rows],
             "others": len(alarms) - len(rows),
+            "not_listed": total - len(alarms),
+            "console_limit": services.CONSOLE_LIMIT,
             "communities": communities,
             "selected": selected,
             "several": len(communities) > 1,

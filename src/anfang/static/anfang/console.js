@@ -216,6 +216,8 @@
     var bannerUp = root.querySelector("[data-banner-up]");
     var liveLabel = root.querySelector("[data-live-label]");
     var liveState = root.querySelector("[data-live-state]");
+    var more = root.querySelector("[data-more]");
+    var moreText = root.querySelector("[data-more-text]");
     var others = root.querySelector("[data-others]");
     var othersText = root.querySelector("[data-others-text]");
     var countLabel = document.querySelector("[data-open-count]");
@@ -537,6 +539,12 @@
         var fresh = data.alarms.filter(function (a) { return !known[String(a.id)]; });
         alarms = next;
         data.alarms.forEach(function (a) { known[String(a.id)] = true; });
+        // The server lists the most urgent CONSOLE_LIMIT open alarms; say how many more there are.
+        var notListed = (data.total || 0) - data.alarms.length;
+        if (more) {
+          more.hidden = notListed <= 0;
+          moreText.textContent = fmt(text.more, { n: notListed, limit: data.alarms.length });
+        }
         if (fresh.length && firstSnapshotDone) Sound.arrival();
         firstSnapshotDone = true;
         connectionUp();
