@@ -1187,7 +1187,8 @@ def alarm_payload(alarm: Alarm) -> dict[str, Any]:
 
 
 def _label(field: str, value: Any) -> str:
-    return str(dict(Alarm._meta.get_field(field).flatchoices).get(value, value))
+    choices = Alarm._meta.get_field(field).flatchoices  # type: ignore[union-attr]
+    return str(dict(choices).get(value, value))
 
 
 def _iso(value: dt.datetime | None) -> str | None:
