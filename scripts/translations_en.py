@@ -1302,6 +1302,9 @@ TRANSLATIONS: dict[str, Translation] = {
     "实时连接已恢复。": "Live connection restored.",
     # count-neutral: console.js also fills it in through gettext (the singular form) for any count
     "其他小区另有 %(n)s 条未处置报警。": "Open alarms in other communities: %(n)s.",
+    "另有 %(n)s 条未处置报警未列出：控制台只列出最紧急的 %(limit)s 条。": (
+        "Open alarms not listed: %(n)s. The console lists the %(limit)s most urgent ones."
+    ),
     "显示全部小区": "Show all communities",
     "j/k 或 ↑/↓ 选择，a 确认接警，c 认领，Enter 打开，? 帮助": "j/k or ↑/↓ select, a acknowledge, c claim, Enter open, ? help",
     "时长": "Duration",

@@ -8,6 +8,7 @@ pipeline acknowledges nothing more; an event the sweeper finished first is not p
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -175,3 +176,82 @@ def test_a_database_failure_is_a_503_and_nothing_is_acknowledged(
     response = AsgiClient(raw).post(URL, body())
     assert response.status_code == 503 and response.json()["error"] == "unavailable"
     assert not InboundEvent.objects.exists()
+
+
+def test_a_waiter_that_gives_up_does_not_stop_the_writer(site: AlarmSite, writer: Any) -> None:
+    """A cancelled future (a client gone, a server stopping) must not kill the thread others wait on."""
+    gate = threading.Event()
+    writer.submit(pipeline.Message(store=lambda: gate.wait(5) and []))
+    given_up = writer.submit(stored_message("c1"))
+    other = writer.submit(stored_message("c2", zone="2"))
+    assert given_up.processed.cancel()
+    gate.set()
+    assert other.processed.result(timeout=10)[0].status == EventStatusChoices.ALARM
+    assert given_up.stored.result(timeout=10)[0].duplicate is False  # stored all the same
+    assert writer.submit(stored_message("c3", zone="3")).processed.result(timeout=10)
+
+
+def test_two_zigbee_reports_of_one_device_in_one_group_compare_with_each_other(site: AlarmSite) -> None:
+    """Leak, then dry, queued together: both are events (the second compares with the first)."""
+    from anfang.alarms.workers import MqttListener
+    from tests.support import factories
+    from tests.support.shared_data import protocol_fixture
+
+    sensor = factories.in_service_device(
+        site.tenancy.a, code="LEAK-1", name="水泵房漏水", serial_number="0x005043c95f277c80"
+    )
+    listener = MqttListener("mqtt://127.0.0.1:1", client_id="unit")
+    acked: list[int] = []
+    client = type("Client", (), {"ack": lambda self, mid, qos: acked.append(mid)})()
+    gate = threading.Event()
+    listener._pipeline.submit(pipeline.Message(store=lambda: gate.wait(5) and []))
+    for mid, name in enumerate(["z2m_trust_water_leak_true.json", "z2m_trust_water_leak_false.json"], 1):
+        message = type(
+            "Msg",
+            (),
+            {
+                "topic": "zigbee2mqtt/0x005043c95f277c80",
+                "payload": protocol_fixture(f"mqtt/{name}"),
+                "mid": mid,
+                "qos": 1,
+            },
+        )()
+        listener._on_message(client, None, message)
+    gate.set()
+    try:
+        deadline = time.monotonic() + 10
+        while len(acked) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        listener._pipeline.stop()
+    assert acked == [1, 2]
+    leaks = list(
+        InboundEvent.objects.filter(device=sensor, vendor_code="water_leak")
+        .order_by("id")
+        .values_list("restore", flat=True)
+    )
+    assert leaks == [False, True]
+
+
+def test_the_fast_path_answers_with_the_request_id_of_the_changes_it_caused(site: AlarmSite) -> None:
+    """A panel disarming itself over HTTP: the zone change is logged with the answer's request id."""
+    from anfang.core.models import ChangeRecord
+
+    _token, raw = ApiToken.issue(name="device", device=site.detector)
+    client = AsgiClient(raw)
+    response = client.post(URL, body(type="disarming", zone=""))
+    assert response.status_code == 202 and response.json()["status"] == "logged"
+    request_id = response["x-request-id"]
+    change = ChangeRecord.objects.filter(object_type="alarms.alarmzone").latest("seq")
+    assert (change.request_id, change.actor_name) == (request_id, f"device:{site.detector.code}")
+    assert response["x-content-type-options"] == "nosniff"
+
+
+def test_a_device_registered_elsewhere_counts_at_once(site: AlarmSite) -> None:
+    """An unknown code is not memoised: registered by another process (here: no save signal reaches
+    this process's memo), its next event is its own."""
+    from anfang.devices.models import Device
+
+    assert services.ingest(event(device="NEW-1", external_id="n1")).status == "unknown_device"
+    Device.objects.bulk_create([Device(community=site.tenancy.a, code="NEW-1", name="新探测器")])
+    assert services.ingest(event(device="NEW-1", external_id="n2")).status == "alarm"

@@ -188,6 +188,16 @@ class _DevicePost:
         return [services.store(event, received_at=received_at, device=device)]
 
 
+def events_path(scope: Scope) -> bool:
+    """Is this request `POST /api/v1/events` (behind a proxy's root path too)?"""
+    if scope["type"] != "http" or scope["method"] != "POST":
+        return False
+    path, root = scope.get("path", ""), scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return bool(path == EVENTS_PATH)
+
+
 async def device_events(scope: Scope, receive: Receive, send: Send, django: ASGIApp) -> None:
     """`POST /api/v1/events` (ASGI): device tokens here, everything else to `django`."""
     headers = dict(scope.get("headers") or [])
@@ -207,21 +217,24 @@ async def device_events(scope: Scope, receive: Receive, send: Send, django: ASGI
     if more or size > limit or scheme.lower() != "bearer" or not token.strip():
         await django(scope, _replay(chunks, more, receive), send)
         return
-    post = _DevicePost(b"".join(chunks), token.strip(), headers.get(b"content-type", b"").decode("latin-1"))
+    # The media type without its parameters, as Django's `request.content_type` gives it.
+    content_type = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip()
+    post = _DevicePost(b"".join(chunks), token.strip(), content_type)
     try:
-        results = await asyncio.wrap_future(_pipeline.submit(post.message).processed)
+        # Shielded: a client gone or a server stopping must not cancel the writer's future (the event
+        # is stored all the same; only this answer is lost, and the device's retry is a duplicate).
+        results = await asyncio.shield(asyncio.wrap_future(_pipeline.submit(post.message).processed))
     except Exception:
         log.exception("an event could not be stored")
-        await _send_json(
-            send, 503, {"error": "unavailable", "detail": "the event was not stored; send it again"}
-        )
+        status, doc = 503, {"error": "unavailable", "detail": "the event was not stored; send it again"}
+        await _send_json(send, status, doc, post.message.request_id)
         return
     if post.for_django:
         await django(scope, _replay(chunks, False, receive), send)
     elif post.reply is not None:
-        await _send_json(send, *post.reply)
+        await _send_json(send, *post.reply, post.message.request_id)
     else:
-        await _send_json(send, 202, accepted(results[0]))
+        await _send_json(send, 202, accepted(results[0]), post.message.request_id)
 
 
 def _replay(chunks: list[bytes], more: bool, receive: Receive) -> Receive:
@@ -238,17 +251,23 @@ def _replay(chunks: list[bytes], more: bool, receive: Receive) -> Receive:
     return replayed
 
 
-async def _send_json(send: Send, status: int, doc: dict[str, Any]) -> None:
+# What Django's middleware adds to the same answer (SecurityMiddleware, XFrameOptionsMiddleware).
+_SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+async def _send_json(send: Send, status: int, doc: dict[str, Any], request_id: str) -> None:
     payload = json.dumps(doc, ensure_ascii=False).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(payload)).encode()),
-                (b"x-content-type-options", b"nosniff"),
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", b"application/json; charset=utf-8"),
+        (b"content-length", str(len(payload)).encode()),
+        # Ties the answer to the change records it caused, as AuditContextMiddleware does.
+        (b"x-request-id", request_id.encode()),
+        *_SECURITY_HEADERS,
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})

@@ -7,7 +7,7 @@ endpoint, the MQTT and SIA workers) hand each message to one writer thread, whic
 1. stores everything waiting (up to `MAX_GROUP` messages) in one transaction, each message in its own
    savepoint, and commits — then tells every sender it is stored (the MQTT PUBACK, the SIA ACK go out
    now: ARCHITECTURE data flow 1, store before acknowledging);
-2. processes the new events of that group in a second transaction (each in a savepoint), and tells
+2. processes the new events of that group, a few per transaction (each in a savepoint), and tells
    the senders what became of them (the HTTP answer carries the status and the alarm).
 
 If the process dies between the two, the events are stored and `received`: the scheduler's
@@ -19,20 +19,26 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import uuid
 import weakref
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import InterfaceError, OperationalError, close_old_connections, connections, transaction
 
 from anfang.alarms import services
+from anfang.alarms.models import InboundEvent
 from anfang.alarms.services import IngestResult, Stored
 from anfang.core import audit
 
 log = logging.getLogger(__name__)
 
 MAX_GROUP = 64
+# Processed events are committed this many at a time, so that the first alarms of a large group reach
+# the consoles while the rest are still being processed.
+PROCESS_CHUNK = 8
 _LIVE: weakref.WeakSet[EventPipeline] = weakref.WeakSet()
 
 
@@ -49,22 +55,50 @@ class PipelineStopped(RuntimeError):
 @dataclass
 class Message:
     """One received message. `store` runs in the writer thread, inside the group's transaction, and
-    returns the events it stored (a message may hold several, or none: a bare heartbeat of a topic)."""
+    returns the events it stored (a message may hold several, or none: a bare heartbeat of a topic).
+    `actor` and `request_id` attribute the changes it causes (the change log, R-33.5)."""
 
     store: Callable[[], Sequence[Stored]]
     actor: str = "device"
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     stored: Future[list[IngestResult]] = field(default_factory=Future)
     processed: Future[list[IngestResult]] = field(default_factory=Future)
+
+    def fail(self, exc: BaseException) -> None:
+        """Tell a sender that has not heard yet (a future may also have been cancelled by its waiter)."""
+        for future in (self.stored, self.processed):
+            _resolve(future, exception=exc)
+
+
+def _resolve(future: Future[Any], result: Any = None, exception: BaseException | None = None) -> None:
+    if future.done():
+        return
+    try:
+        if exception is not None:
+            future.set_exception(exception)
+        else:
+            future.set_result(result)
+    except InvalidStateError:  # cancelled meanwhile by whoever waited
+        pass
 
 
 class EventPipeline:
     """The writer thread. `submit()` from any thread; `retry_store` keeps retrying a group the database
-    refused (MQTT: the broker holds the message meanwhile) instead of failing its senders at once."""
+    refused (MQTT: the broker holds the message meanwhile) instead of failing its senders at once;
+    `before_attempt` runs before each try at storing a group (to forget what a failed try remembered)."""
 
-    def __init__(self, name: str, *, retry_store: bool = False, max_backoff: float = 30.0) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        retry_store: bool = False,
+        max_backoff: float = 30.0,
+        before_attempt: Callable[[], None] | None = None,
+    ) -> None:
         self.name = name
         self.retry_store = retry_store
         self.max_backoff = max_backoff
+        self.before_attempt = before_attempt
         self._queue: queue.Queue[Message | None] = queue.Queue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -73,11 +107,12 @@ class EventPipeline:
 
     def submit(self, message: Message) -> Message:
         if self._stop.is_set():
-            message.stored.set_exception(PipelineStopped(self.name))
-            message.processed.set_exception(PipelineStopped(self.name))
+            message.fail(PipelineStopped(self.name))
             return message
         self._ensure_thread()
         self._queue.put(message)
+        if self._stop.is_set():  # stopped meanwhile: the thread may be gone, refuse what it left
+            self._refuse_rest()
         return message
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -86,6 +121,7 @@ class EventPipeline:
         self._queue.put(None)
         if self._thread is not None:
             self._thread.join(timeout)
+        self._refuse_rest()
 
     def _ensure_thread(self) -> None:
         with self._lock:
@@ -99,8 +135,15 @@ class EventPipeline:
         try:
             while not self._stop.is_set():
                 group = self._take()
-                if group:
+                if not group:
+                    continue
+                try:
                     self._handle(group)
+                except BaseException as exc:  # never leave a sender waiting for ever
+                    log.exception("the %s event writer failed on a group of %d", self.name, len(group))
+                    for message in group:
+                        message.fail(exc)
+                    close_old_connections()
         finally:
             self._refuse_rest()
             connections.close_all()
@@ -128,45 +171,50 @@ class EventPipeline:
             except queue.Empty:
                 return
             if message is not None:
-                for future in (message.stored, message.processed):
-                    if not future.done():
-                        future.set_exception(PipelineStopped(self.name))
+                message.fail(PipelineStopped(self.name))
 
     def _handle(self, group: list[Message]) -> None:
         stored = self._store(group)
         if stored is None:
             return
-        rows, actors = [], []
+        rows: list[InboundEvent] = []
+        actors: list[tuple[str, str]] = []
         for message in group:
             for s in stored.get(id(message), []):
                 if s.row is not None:
                     rows.append(s.row)
-                    actors.append(message.actor)
+                    actors.append((message.actor, message.request_id))
         processed: dict[int, IngestResult] = {}
-        if rows:
+        for start in range(0, len(rows), PROCESS_CHUNK):
+            chunk = slice(start, start + PROCESS_CHUNK)
             try:
-                processed = {r.id: r for r in services.process_stored(rows, actors=actors)}
+                done = services.process_stored(rows[chunk], actors=actors[chunk])
             except Exception:  # the database went away: the sweeper finishes the stored events
                 log.exception("processing %d stored events failed; the sweeper retries them", len(rows))
                 close_old_connections()
+                break
+            processed.update((r.id, r) for r in done)
         for message in group:
-            if message.processed.done():
-                continue
             results = [processed.get(s.result.id, s.result) for s in stored.get(id(message), [])]
-            message.processed.set_result(results)
+            _resolve(message.processed, results)
 
     def _store(self, group: list[Message]) -> dict[int, list[Stored]] | None:
         """One transaction for the group; each message's own failure (a value the database refuses)
         fails only that message. Returns what each message stored, or None if nothing was committed."""
         delay = 0.5
         while True:
+            if self.before_attempt is not None:
+                self.before_attempt()
             stored: dict[int, list[Stored]] = {}
             failed: dict[int, BaseException] = {}
             try:
-                with services._write_turn(), transaction.atomic():
+                with services._write_turn(), transaction.atomic(durable=True):
                     for message in group:
                         try:
-                            with audit.actor(system=message.actor), transaction.atomic():
+                            with (
+                                audit.actor(system=message.actor, request_id=message.request_id),
+                                transaction.atomic(),
+                            ):
                                 stored[id(message)] = list(message.store())
                         except (OperationalError, InterfaceError):
                             raise  # the database, not this message: the whole group waits or fails
@@ -178,21 +226,19 @@ class EventPipeline:
                 _release_connections()
                 if not self.retry_store or self._stop.is_set():
                     for message in group:
-                        message.stored.set_exception(exc)
-                        message.processed.set_exception(exc)
+                        message.fail(exc)
                     return None
                 if self._stop.wait(delay):
                     for message in group:
-                        message.stored.set_exception(PipelineStopped(self.name))
-                        message.processed.set_exception(PipelineStopped(self.name))
+                        message.fail(PipelineStopped(self.name))
                     return None
                 delay = min(delay * 2, self.max_backoff)
+        # Only now, after the commit: the senders may acknowledge (ARCHITECTURE data flow 1).
         for message in group:
             if id(message) in failed:
-                message.stored.set_exception(failed[id(message)])
-                message.processed.set_exception(failed[id(message)])
+                message.fail(failed[id(message)])
             else:
-                message.stored.set_result([s.result for s in stored[id(message)]])
+                _resolve(message.stored, [s.result for s in stored[id(message)]])
         return stored
 
 

@@ -160,7 +160,7 @@ def _db_time(value: dt.datetime | None) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-_devices: HotCache[int, Device | None] = HotCache("alarms.devices", Device)
+_devices: HotCache[int, Device | None] = HotCache("alarms.devices", Device, keep_none=False)
 
 
 def device_by_id(device_id: int) -> Device | None:
@@ -169,7 +169,7 @@ def device_by_id(device_id: int) -> Device | None:
     return _devices.get(device_id, lambda: Device.objects.filter(pk=device_id).first())
 
 
-_devices_by_code: HotCache[str, Device | None] = HotCache("alarms.devices_by_code", Device)
+_devices_by_code: HotCache[str, Device | None] = HotCache("alarms.devices_by_code", Device, keep_none=False)
 
 
 _community_codes: HotCache[int, str] = HotCache("alarms.community_codes", Community)
@@ -182,8 +182,8 @@ def community_code(community_id: int) -> str:
 
 
 def find_device(code: str) -> Device | None:
-    """The device with this code (memoised like `device_by_id`; an unknown code is re-read after a
-    few seconds, or at once when a device is registered in this process)."""
+    """The device with this code (memoised like `device_by_id`; an unknown code is asked again every
+    time, so a device registered in another process counts at once)."""
     if not code:
         return None
     return _devices_by_code.get(code, lambda: Device.objects.filter(code=code).first())
@@ -322,16 +322,25 @@ def process(event_id: int) -> tuple[str, int | None]:
     return result.status, result.alarm_id
 
 
-def process_stored(rows: Sequence[InboundEvent], *, actors: Sequence[str] = ()) -> list[IngestResult]:
+def process_stored(
+    rows: Sequence[InboundEvent], *, actors: Sequence[tuple[str, str]] = ()
+) -> list[IngestResult]:
     """Process stored events in one transaction, each in its own savepoint (one failing event is set
     aside, the others go on). Safe to run twice: an event already processed elsewhere is left alone.
-    `actors` (one per row) names who a change (a panel arming its zones) is attributed to."""
+    `actors` (one (system, request id) per row) is who a change (a panel arming its zones) is
+    attributed to."""
     results: list[IngestResult] = []
     try:
         with _write_turn(), transaction.atomic():
+            if connection.vendor == "postgresql":
+                # An operator's transaction holding an alarm row must not stall ingest: after a moment
+                # the event is left `received` for the sweeper (OperationalError below).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
             for i, row in enumerate(rows):
                 if i < len(actors):
-                    with audit.actor(system=actors[i]):
+                    system, request_id = actors[i]
+                    with audit.actor(system=system, request_id=request_id):
                         results.append(_process_one(row))
                 else:
                     results.append(_process_one(row))
@@ -413,7 +422,8 @@ def _note_seen(device: Device, at: dt.datetime) -> None:
                 " AND (last_seen_at IS NULL OR last_seen_at < %s)",
                 [_db_time(at), device.pk, _db_time(at)],
             )
-        _seen_written[device.pk] = at
+        # Remembered once committed: a rolled-back write must not spare the next one.
+        transaction.on_commit(lambda: _seen_written.__setitem__(device.pk, at))
 
 
 class ZoneRule(NamedTuple):

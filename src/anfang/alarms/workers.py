@@ -21,6 +21,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -142,7 +143,12 @@ class MqttListener:
         # The last Zigbee2MQTT state per device: z2m repeats the whole state in every report, and only
         # changed sensor values are events. Lost on restart (then the first report counts in full).
         self._z2m_state: dict[str, dict[str, Any]] = {}
-        self._pipeline = EventPipeline("mqtt", retry_store=True, max_backoff=max_backoff)
+        # States of the group being stored, not yet committed: the next report of the same device in
+        # that group compares with them. Forgotten before each try (a failed try's are not true).
+        self._z2m_uncommitted: dict[str, dict[str, Any]] = {}
+        self._pipeline = EventPipeline(
+            "mqtt", retry_store=True, max_backoff=max_backoff, before_attempt=self._z2m_uncommitted.clear
+        )
 
     # --- one message (no broker needed: tests call this) --------------------------------------------
 
@@ -153,6 +159,7 @@ class MqttListener:
 
         Raises only when the database fails (the message must then not be acknowledged).
         """
+        self._z2m_uncommitted.clear()
         results = _store_and_process(lambda: self.store_message(topic, payload, received_at))
         return results[-1] if results else None
 
@@ -195,7 +202,7 @@ class MqttListener:
         code = device.code if device is not None else name
         try:
             events = mqtt_lib.parse_z2m(
-                topic, payload, device_code=code, received_at=received_at, previous=self._z2m_state.get(code)
+                topic, payload, device_code=code, received_at=received_at, previous=self._z2m_previous(code)
             )
             state = json.loads(payload.decode("utf-8-sig"))
         except (mqtt_lib.MqttPayloadError, ValueError) as exc:
@@ -206,8 +213,14 @@ class MqttListener:
         ]
         # Remembered only once the events are committed: a group that is rolled back and stored again
         # must compare with the state before it.
+        self._z2m_uncommitted[code] = state
         transaction.on_commit(lambda: self._z2m_state.__setitem__(code, state))
         return results
+
+    def _z2m_previous(self, code: str) -> dict[str, Any] | None:
+        if code in self._z2m_uncommitted:
+            return self._z2m_uncommitted[code]
+        return self._z2m_state.get(code)
 
     def _keep(self, topic: str, code: str, payload: bytes, error: str, received_at: dt.datetime) -> Stored:
         """Keep an unreadable or misaddressed message raw, flagged for an administrator."""
@@ -492,6 +505,10 @@ class SiaReceiver:
                     if len(buffer) > MAX_PENDING_BYTES:
                         self._submit_frame(buffer, timezone.now())  # kept raw, flagged; the panel gets no ACK
                         buffer = b""
+        except FutureTimeout:  # (an OSError too: caught first) the database is stuck
+            log.error(
+                "SIA: a frame from %s was not stored within %.0f s; closing unanswered", peer, STORE_TIMEOUT_S
+            )
         except OSError as exc:
             log.info("SIA: connection from %s ended: %s", peer, exc)
         except Exception:

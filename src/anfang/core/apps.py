@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from anfang.core import signals  # noqa: F401  (connects the change-log receivers)
+        from anfang.core import plain_sql, signals  # noqa: F401  (change-log receivers, system check)

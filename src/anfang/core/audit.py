@@ -52,9 +52,13 @@ def current() -> AuditContext:
 
 
 @contextmanager
-def actor(user: Any = None, *, system: str = "", reason: str = "") -> Iterator[AuditContext]:
+def actor(
+    user: Any = None, *, system: str = "", reason: str = "", request_id: str = ""
+) -> Iterator[AuditContext]:
     """Attribute every change made inside the block, e.g. ``with audit.actor(system="worker:sia"):``."""
     ctx = AuditContext(user=user, system=system, reason=reason)
+    if request_id:
+        ctx.request_id = request_id
     token = _context.set(ctx)
     try:
         yield ctx

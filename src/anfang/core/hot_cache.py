@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 
 K = TypeVar("K", bound=Hashable)
@@ -35,10 +35,15 @@ def forget_with_the_others(clear: Callable[[], None]) -> None:
 
 
 class HotCache(Generic[K, V]):
-    def __init__(self, name: str, *depends_on: type[models.Model]) -> None:
+    """`keep_none=False`: a None answer (an unknown device) is asked again next time, so a device
+    registered in another process counts at once."""
+
+    def __init__(self, name: str, *depends_on: type[models.Model], keep_none: bool = True) -> None:
         self.name = name
+        self.keep_none = keep_none
         self._rows: dict[K, tuple[float, V]] = {}
         self._lock = threading.Lock()
+        self._generation = 0
         for model in depends_on:
             post_save.connect(self._changed, sender=model, weak=False, dispatch_uid=f"hot_cache:{name}:save")
             post_delete.connect(
@@ -47,21 +52,28 @@ class HotCache(Generic[K, V]):
         _ALL.append(self.clear)
 
     def _changed(self, sender: Any = None, **kwargs: Any) -> None:
+        # Now (this thread reads its own change) and again at commit: another thread may have read the
+        # row as it was before and memoised it in between.
         self.clear()
+        transaction.on_commit(self.clear)
 
     def clear(self) -> None:
         with self._lock:
             self._rows.clear()
+            self._generation += 1
 
     def get(self, key: K, load: Callable[[], V]) -> V:
         now = time.monotonic()
         hit = self._rows.get(key)
         if hit is not None and hit[0] > now:
             return hit[1]
+        generation = self._generation
         value = load()
         ttl = float(getattr(settings, "ANFANG_HOT_CACHE_SECONDS", 5.0))
-        if ttl > 0:
+        if ttl > 0 and (value is not None or self.keep_none):
             with self._lock:
+                if generation != self._generation:
+                    return value  # cleared while loading: what was loaded may be the old row
                 if len(self._rows) > 10_000:  # configuration, not data: a bound only against misuse
                     self._rows.clear()
                 self._rows[key] = (now + ttl, value)

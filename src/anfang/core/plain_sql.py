@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any, Generic, TypeVar
 
+from django.core import checks
 from django.db import connection, models
 
 from anfang.core.models import ChangeLoggedModel
@@ -71,3 +72,20 @@ class PlainInsert(Generic[M]):
 def plain_insert(model: type[M], *, skip_conflicts: bool = False) -> PlainInsert[M]:
     """The one `PlainInsert` of a model (its SQL is built once per process)."""
     return PlainInsert(model, skip_conflicts=skip_conflicts)
+
+
+@checks.register(checks.Tags.database)
+def sqlite_returns_rows(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """`RETURNING` came with SQLite 3.35; Django 5.2 itself runs on 3.31 (Debian 11, Ubuntu 20.04)."""
+    import sqlite3
+
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
+        return [
+            checks.Error(
+                f"SQLite {sqlite3.sqlite_version} is too old: anfang needs 3.35 or newer"
+                " (INSERT … RETURNING).",
+                hint="Use a newer system (Debian 12, Ubuntu 22.04) or PostgreSQL (DATABASE_URL).",
+                id="anfang.E001",
+            )
+        ]
+    return []
