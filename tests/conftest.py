@@ -55,13 +55,23 @@ def _fast_passwords(settings: Any) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _pipelines_stopped_before_the_database_goes(django_db_setup: Any) -> Any:
-    """The event pipelines' writer threads hold their own connections; PostgreSQL will not drop the
-    test database while one is open."""
+def _threads_let_go_of_the_database(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """PostgreSQL will not drop the test database while a connection is open, and threads hold their
+    own: the event pipelines' writers, and Django's thread for sync views under ASGI (the tests of the
+    ASGI application). Stop the writers, then end whatever other session is left."""
     yield
+    from django.db import connection
+
     from anfang.alarms import pipeline
 
     pipeline.stop_all()
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connection.close()
 
 
 @pytest.fixture(autouse=True)
