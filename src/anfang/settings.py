@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "anfang.compliance",
     "anfang.alarms",
     "anfang.duty",
+    "anfang.vehicles",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ class AlarmTypeChoices(models.TextChoices):
     DEVICE_OFFLINE = ev.DEVICE_OFFLINE, _("设备离线")
     MOTION = ev.MOTION, _("移动侦测")
     DOOR = ev.DOOR, _("门磁开启")
+    BLACKLISTED_VEHICLE = "blacklisted_vehicle", _("黑名单车辆")
     OTHER = ev.OTHER, _("其他报警")
 
 
@@ -40,6 +41,7 @@ DEFAULT_PRIORITY: dict[str, int] = {
     ev.PERIMETER: 2,
     ev.INTRUSION: 2,
     ev.WATER_LEAK: 2,
+    "blacklisted_vehicle": 2,
     ev.TAMPER: 3,
     ev.DOOR: 3,
     ev.OTHER: 3,

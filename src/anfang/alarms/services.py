@@ -70,6 +70,12 @@ TWENTY_FOUR_HOUR_TYPES = frozenset(
 # The checklist used when neither the community nor the platform has written its own procedure.
 # Chinese source strings, marked for translation and translated when shown.
 DEFAULT_PROCEDURES: dict[str, list[str]] = {
+    "blacklisted_vehicle": [
+        gettext_noop("查看车道画面，核对车牌和车辆"),
+        gettext_noop("通知出入口保安拦停车辆，不要放行"),
+        gettext_noop("按黑名单原因需要时，立即向公安机关报警（第16条）"),
+        gettext_noop("记录处置经过和结果"),
+    ],
     "_": [
         gettext_noop("调取报警位置附近的摄像机画面核实"),
         gettext_noop("派保安到现场查看并保持通话"),

@@ -65,6 +65,7 @@ class Config:
     login_failure_limit: int
     login_cooloff_minutes: int
     min_camera_resolution: tuple[int, int]
+    vehicle_retention_days: int
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -108,4 +109,7 @@ def load() -> Config:
         login_cooloff_minutes=_int("ANFANG_LOGIN_COOLOFF_MINUTES", 15, minimum=1),
         # R-9a (第9条): images must show people and vehicles clearly; below this a camera does not count.
         min_camera_resolution=_resolution("ANFANG_MIN_CAMERA_RESOLUTION", (1920, 1080)),
+        # R-33.2 (第33条第(2)项): vehicle records and photos are kept at least 3 months; longer is allowed,
+        # shorter is refused at start.
+        vehicle_retention_days=_int("ANFANG_VEHICLE_RETENTION_DAYS", 90, minimum=90),
     )

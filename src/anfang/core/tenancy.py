@@ -26,19 +26,33 @@ class Perm(StrEnum):
     SEE_ALARMS = "see_alarms"  # read every alarm of the community (guards who are dispatched, technicians)
     HANDLE_ALARMS = "handle_alarms"  # alarm console: acknowledge, verify, dispatch, resolve, report
     MANAGE_DUTY = "manage_duty"  # rosters, alarm zones, procedures and alarm policy
+    SEE_VEHICLES = "see_vehicles"  # passage records and their photos (R-33.2; searches are access-logged)
+    OPERATE_GATES = "operate_gates"  # lane view: open or refuse by hand, register visitor passes (第11条)
+    MANAGE_VEHICLES = "manage_vehicles"  # lanes, resident vehicles, the blacklist
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     RoleChoices.MANAGER: frozenset(
-        {Perm.VIEW, Perm.CHANGE_REGISTRY, Perm.SEE_ALARMS, Perm.HANDLE_ALARMS, Perm.MANAGE_DUTY}
+        {
+            Perm.VIEW,
+            Perm.CHANGE_REGISTRY,
+            Perm.SEE_ALARMS,
+            Perm.HANDLE_ALARMS,
+            Perm.MANAGE_DUTY,
+            Perm.SEE_VEHICLES,
+            Perm.OPERATE_GATES,
+            Perm.MANAGE_VEHICLES,
+        }
     ),
     RoleChoices.TECHNICIAN: frozenset({Perm.VIEW, Perm.CHANGE_REGISTRY, Perm.SEE_ALARMS}),
-    RoleChoices.OPERATOR: frozenset({Perm.VIEW, Perm.SEE_ALARMS, Perm.HANDLE_ALARMS}),
-    RoleChoices.GUARD: frozenset({Perm.VIEW, Perm.SEE_ALARMS}),
+    RoleChoices.OPERATOR: frozenset(
+        {Perm.VIEW, Perm.SEE_ALARMS, Perm.HANDLE_ALARMS, Perm.SEE_VEHICLES, Perm.OPERATE_GATES}
+    ),
+    RoleChoices.GUARD: frozenset({Perm.VIEW, Perm.SEE_ALARMS, Perm.SEE_VEHICLES, Perm.OPERATE_GATES}),
     RoleChoices.CONSTRUCTION: frozenset({Perm.VIEW}),
     RoleChoices.ADMIN: frozenset(Perm),
-    # Police see their station's communities read-only, plus police actions.
-    RoleChoices.POLICE: frozenset({Perm.VIEW, Perm.POLICE}),
+    # Police see their station's communities read-only, plus police actions and vehicle records.
+    RoleChoices.POLICE: frozenset({Perm.VIEW, Perm.POLICE, Perm.SEE_VEHICLES}),
 }
 
 
