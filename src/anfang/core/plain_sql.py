@@ -22,6 +22,21 @@ from anfang.core.models import ChangeLoggedModel
 
 M = TypeVar("M", bound=models.Model)
 
+# Field types whose Python value is what both databases take (no adaptation, no `pre_save` work).
+_AS_IS: frozenset[type[models.Field[Any, Any]]] = frozenset(
+    {
+        models.CharField,
+        models.TextField,
+        models.IntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.SmallIntegerField,
+        models.BigIntegerField,
+        models.BooleanField,
+        models.FloatField,
+    }
+)
+
 
 class PlainInsert(Generic[M]):
     """``PlainInsert(AlarmAction).one(action)`` stores the unsaved instance and sets its primary key."""
@@ -32,6 +47,11 @@ class PlainInsert(Generic[M]):
         self.model = model
         meta = model._meta
         self.fields = [f for f in meta.concrete_fields if not f.primary_key]
+        # Most columns go to the database as they are; only these need the field's own conversion
+        # (times, JSON, `auto_now`, …). Telling them apart once saves most of the per-row work.
+        self._plain = [
+            f.attname if type(f) in _AS_IS or isinstance(f, models.ForeignKey) else None for f in self.fields
+        ]
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
@@ -44,7 +64,13 @@ class PlainInsert(Generic[M]):
         )
 
     def _values(self, instance: M) -> list[Any]:
-        return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in self.fields]
+        values = instance.__dict__
+        return [
+            values[attname]
+            if attname is not None
+            else field.get_db_prep_save(field.pre_save(instance, True), connection)
+            for field, attname in zip(self.fields, self._plain, strict=True)
+        ]
 
     def one(self, instance: M) -> int | None:
         """Insert; the new id (also set on the instance), or None when a unique index kept an earlier row."""
