@@ -1,17 +1,17 @@
-"""One writer per process: events stored in groups, each sender answered after its commit.
+"""One writer per process: events stored and processed in groups, each sender answered after the commit.
 
 At 200 events/s a thread per event (one transaction to store, one to process) spent most of its time
-taking turns at SQLite's single write lock and paying a transaction each. Here the receivers (the HTTP
-endpoint, the MQTT and SIA workers) hand each message to one writer thread, which
+taking turns at SQLite's single write lock and paying two transactions each. Here the receivers (the
+HTTP endpoint, the MQTT and SIA workers) hand each message to one writer thread, which takes what is
+waiting (up to `MAX_GROUP` messages) and, in one transaction, stores each message in its own savepoint
+and then processes each new event in its own savepoint. After the commit it tells every sender: the MQTT
+PUBACK, the SIA ACK and the HTTP answer (with the status and the alarm) go out only now (ARCHITECTURE
+data flow 1: stored before acknowledged). An alarm is therefore on the consoles' next poll when its
+device hears back.
 
-1. stores everything waiting (up to `MAX_GROUP` messages) in one transaction, each message in its own
-   savepoint, and commits — then tells every sender it is stored (the MQTT PUBACK, the SIA ACK go out
-   now: ARCHITECTURE data flow 1, store before acknowledging);
-2. processes the new events of that group, a few per transaction (each in a savepoint), and tells
-   the senders what became of them (the HTTP answer carries the status and the alarm).
-
-If the process dies between the two, the events are stored and `received`: the scheduler's
-`PendingEventSweeper` processes them.
+A processing failure rolls back only that event's savepoint: the event stays stored (`received` for the
+scheduler's `PendingEventSweeper`, or `error` for an administrator). A failed commit acknowledges nothing:
+the devices send again, and repeats are recognised.
 """
 
 from __future__ import annotations
@@ -35,10 +35,8 @@ from anfang.core import audit
 
 log = logging.getLogger(__name__)
 
-MAX_GROUP = 64
-# Processed events are committed this many at a time, so that the first alarms of a large group reach
-# the consoles while the rest are still being processed.
-PROCESS_CHUNK = 8
+# Small groups keep the first sender's wait short (its answer waits for the whole group's processing).
+MAX_GROUP = 16
 _LIVE: weakref.WeakSet[EventPipeline] = weakref.WeakSet()
 
 
@@ -174,39 +172,17 @@ class EventPipeline:
                 message.fail(PipelineStopped(self.name))
 
     def _handle(self, group: list[Message]) -> None:
-        stored = self._store(group)
-        if stored is None:
-            return
-        rows: list[InboundEvent] = []
-        actors: list[tuple[str, str]] = []
-        for message in group:
-            for s in stored.get(id(message), []):
-                if s.row is not None:
-                    rows.append(s.row)
-                    actors.append((message.actor, message.request_id))
-        processed: dict[int, IngestResult] = {}
-        for start in range(0, len(rows), PROCESS_CHUNK):
-            chunk = slice(start, start + PROCESS_CHUNK)
-            try:
-                done = services.process_stored(rows[chunk], actors=actors[chunk])
-            except Exception:  # the database went away: the sweeper finishes the stored events
-                log.exception("processing %d stored events failed; the sweeper retries them", len(rows))
-                close_old_connections()
-                break
-            processed.update((r.id, r) for r in done)
-        for message in group:
-            results = [processed.get(s.result.id, s.result) for s in stored.get(id(message), [])]
-            _resolve(message.processed, results)
-
-    def _store(self, group: list[Message]) -> dict[int, list[Stored]] | None:
-        """One transaction for the group; each message's own failure (a value the database refuses)
-        fails only that message. Returns what each message stored, or None if nothing was committed."""
+        """One transaction for the group: each message stored in its own savepoint (a value the
+        database refuses fails only that message), then each new event processed in its own savepoint
+        (a processing failure leaves the event stored, `received` or `error`), then the commit — and only
+        then are the senders told (ARCHITECTURE data flow 1)."""
         delay = 0.5
         while True:
             if self.before_attempt is not None:
                 self.before_attempt()
             stored: dict[int, list[Stored]] = {}
             failed: dict[int, BaseException] = {}
+            processed: dict[int, IngestResult] = {}
             try:
                 with services._write_turn(), transaction.atomic(durable=True):
                     for message in group:
@@ -220,6 +196,9 @@ class EventPipeline:
                             raise  # the database, not this message: the whole group waits or fails
                         except Exception as exc:
                             failed[id(message)] = exc
+                    rows, actors = _new_rows(group, stored)
+                    if rows:
+                        processed = {r.id: r for r in services.process_stored(rows, actors=actors)}
                 break
             except Exception as exc:
                 log.exception("storing %d messages failed", len(group))
@@ -227,19 +206,32 @@ class EventPipeline:
                 if not self.retry_store or self._stop.is_set():
                     for message in group:
                         message.fail(exc)
-                    return None
+                    return
                 if self._stop.wait(delay):
                     for message in group:
                         message.fail(PipelineStopped(self.name))
-                    return None
+                    return
                 delay = min(delay * 2, self.max_backoff)
-        # Only now, after the commit: the senders may acknowledge (ARCHITECTURE data flow 1).
         for message in group:
             if id(message) in failed:
                 message.fail(failed[id(message)])
-            else:
-                _resolve(message.stored, [s.result for s in stored[id(message)]])
-        return stored
+                continue
+            mine = stored[id(message)]
+            _resolve(message.stored, [s.result for s in mine])
+            _resolve(message.processed, [processed.get(s.result.id, s.result) for s in mine])
+
+
+def _new_rows(
+    group: list[Message], stored: dict[int, list[Stored]]
+) -> tuple[list[InboundEvent], list[tuple[str, str]]]:
+    rows: list[InboundEvent] = []
+    actors: list[tuple[str, str]] = []
+    for message in group:
+        for s in stored.get(id(message), []):
+            if s.row is not None:
+                rows.append(s.row)
+                actors.append((message.actor, message.request_id))
+    return rows, actors
 
 
 def _release_connections() -> None:
