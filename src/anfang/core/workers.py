@@ -25,6 +25,7 @@ JOBS: list[str] = [
     "anfang.alarms.services:HeartbeatMonitor",
     "anfang.duty.workers:RosterExtension",  # before the check that reads the rosters
     "anfang.compliance.workers:DailyComplianceCheck",
+    "anfang.vehicles.services:PassageRetention",
 ]
 
 
