@@ -295,7 +295,7 @@ def parse(raw: str, color_hint: str | None = None) -> Plate:
     read (normalised) with `kind=unknown`, `valid=False` and a short `problem`.
 
     `color_hint` is what the camera said; it tells a yellow (large) ordinary plate from a blue one.
-    Without it, or with a colour word written in front of the plate, that word is the hint.
+    Without a usable hint, a colour word written in front of the plate ("黄皖A7XG66") is the hint.
     """
     prefix_color, text = split_color_prefix(raw)
     hint = color_from_hint(color_hint) or color_from_hint(prefix_color)
