@@ -252,7 +252,7 @@ def test_an_invalid_plate_keeps_the_reported_colour() -> None:
 # Partial-plate search
 # ---------------------------------------------------------------------------------------------------
 
-PLATES = ["辽H12345", "辽H1A203", "辽H88888", "辽B12345", "辽HD12345", "粤Z1234港", NO_PLATE]
+PLATES = ["辽H12345", "辽H1A203", "辽H88888", "辽B12345", "辽HD12345", "粤Z1234港", "京O00000", NO_PLATE]
 
 
 @pytest.mark.parametrize(
@@ -268,6 +268,8 @@ PLATES = ["辽H12345", "辽H1A203", "辽H88888", "辽B12345", "辽HD12345", "粤
         ("辽H?2345", ["辽H12345"]),
         ("1234?", ["辽H12345", "辽B12345", "辽HD12345", "粤Z1234港"]),
         ("*A2O3", ["辽H1A203"]),  # O typed in a serial means 0
+        ("*京O*", ["京O00000"]),  # but after a province it is the authority letter
+        ("*京0*", ["京O00000"]),
         ("辽h1*", ["辽H12345", "辽H1A203"]),
         ("无牌", [NO_PLATE]),
         ("", PLATES),
@@ -407,6 +409,8 @@ def test_search_never_raises(pattern: str, plate: str) -> None:
 def test_any_slice_of_a_plate_with_wildcards_finds_it(raw: str, data: st.DataObject) -> None:
     start = data.draw(st.integers(0, len(raw) - 1))
     end = data.draw(st.integers(start + 1, len(raw)))
+    # Cut off from its province, an authority letter O cannot be told from a serial 0 (read as 0).
+    assume(not (start == 1 and raw[1] == "O"))
     pattern = "*" + raw[start:end] + "*"
     assert matches(pattern, raw)
     assert matches(pattern.lower(), raw)

@@ -340,21 +340,21 @@ _WILDCARDS: Final = frozenset("*?")
 def normalise_pattern(pattern: str) -> str:
     """A search pattern normalised like a plate, `*` and `?` kept (full-width ＊ ？ too).
 
-    Without wildcards it is a whole plate (`normalise`). With them, letters are fixed by position where
-    the position is known: after a province character the next is the authority letter (0 -> O); all
-    later I/O are 1/0, and so is any I/O of a pattern that does not start with a province.
+    Without wildcards it is a whole plate (`normalise`). With them, a province character is always the
+    plate's first, so the character after it is the authority letter (0 -> O); every other I/O is 1/0.
     """
     if not isinstance(pattern, str):
         return ""
     text = _clean(pattern)
     if not _WILDCARDS.intersection(text):
         return normalise(pattern) if text else ""
-    if text[0] in _PROVINCE_SET:
-        second = text[1:2]
-        if second == "0":
-            second = "O"
-        return text[0] + second + _digits_for_letters(text[2:])
-    return _digits_for_letters(text)
+    out: list[str] = []
+    for i, c in enumerate(text):
+        if i > 0 and text[i - 1] in _PROVINCE_SET:
+            out.append("O" if c == "0" else c)
+        else:
+            out.append(_digits_for_letters(c))
+    return "".join(out)
 
 
 def _is_exact(normalised_pattern: str) -> bool:
