@@ -8,11 +8,20 @@ from django.contrib import admin
 from django.urls import include, path
 
 from anfang.core.api import api
+from anfang.vehicles import ingest as vehicle_ingest
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("anfang.alarms.urls")),  # before api/v1/: it serves /api/v1/alarms/stream
     path("api/v1/", api.urls),
+    # Dahua ITC plate records (the paths the ITC HTTP upload uses, under the device's push URL).
+    path(
+        "ingest/dahua/<str:code>/NotificationInfo/TollgateInfo",
+        vehicle_ingest.dahua_tollgate,
+        name="dahua_tollgate",
+    ),
+    path("ingest/dahua/<str:code>/tollgate", vehicle_ingest.dahua_tollgate),
+    path("ingest/dahua/<str:code>/NotificationInfo/KeepAlive", vehicle_ingest.dahua_keepalive),
     path("ingest/", include("anfang.alarms.urls_ingest")),  # vendor pushes (ISAPI, Dahua)
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("anfang.core.urls")),

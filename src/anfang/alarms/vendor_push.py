@@ -217,6 +217,21 @@ def isapi_push(request: HttpRequest, code: str) -> HttpResponse:
                 return _unknown_device(code, kept.pk)
             status = isapi_status(request.path, 6, "Invalid XML Content", "badXmlContent")
             return HttpResponse(status, status=400, content_type="application/xml; charset=utf-8")
+        if alert.is_anpr and device is not None:
+            # A plate read of a lane's camera becomes a passage *instead of* a stored event (第9条, 第11条):
+            # the passage keeps the read, its decision and both pictures for the retention; an
+            # event beside it would store the pictures twice and give the alarm desk reads it never acts
+            # on. Reads of a camera that watches no lane stay ordinary events (below).
+            from anfang.vehicles.ingest import isapi_passage
+
+            passage = isapi_passage(alert, device, received_at=received_at)
+            if passage is not None:
+                response = HttpResponse(
+                    isapi_status(request.path), content_type="application/xml; charset=utf-8"
+                )
+                response["X-Anfang-Passage"] = str(passage.id)
+                response["X-Anfang-Duplicate"] = "1" if passage.duplicate else "0"
+                return response
         event = isapi.to_device_event(alert, device_code=device.code if device else code)
         # Pictures are stored as files; the raw body is kept when it is only the XML (or nobody knows
         # the device: then everything is kept for the administrator).

@@ -136,12 +136,14 @@ def register_routers() -> None:
     from anfang.compliance.api import router as compliance_router
     from anfang.devices.api import router as devices_router
     from anfang.sites.api import router as sites_router
+    from anfang.vehicles.api import router as vehicles_router  # with POST /passages (vehicles.ingest)
 
     api.add_router("/", sites_router)
     api.add_router("/", devices_router)
     api.add_router("/", compliance_router)
     api.add_router("/", events_router)
     api.add_router("/", alarms_router)
+    api.add_router("/", vehicles_router)
 
 
 register_routers()
