@@ -341,3 +341,15 @@ def test_the_guard_opening_by_hand_opens_the_barrier(
     with django_capture_on_commit_callbacks(execute=True):
         services.override(passage, by=gate.tenancy.manager_a, decision="open", reason="快递车辆")
     assert [command for command, _channel, _at in barrier.commands] == ["open"]
+
+
+def test_an_old_read_is_recorded_but_does_not_open_the_barrier(
+    gate: Gate, barrier: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A retransmission or a backlog after an outage: the car is long gone."""
+    resident(gate)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = pass_in(gate, at=NOW - dt.timedelta(minutes=10))
+    passage = Passage.objects.get(pk=result.id)
+    assert (passage.decision, passage.gate_status) == ("open", "too_late")
+    assert barrier.commands == []

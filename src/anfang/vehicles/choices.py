@@ -79,6 +79,7 @@ class GateStatusChoices(models.TextChoices):
     SENT = "sent", _("已开闸")
     FAILED = "failed", _("开闸失败")
     NO_BARRIER = "no_barrier", _("车道无道闸")
+    TOO_LATE = "too_late", _("识别记录已过时，未开闸")
 
 
 class PassageSourceChoices(models.TextChoices):

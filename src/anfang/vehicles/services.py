@@ -46,6 +46,9 @@ from anfang.vehicles.models import (
 log = logging.getLogger(__name__)
 
 RETENTION_FLOOR_DAYS = 90  # 第33条第(2)项: "不少于3个月"
+# A read older than this (a camera's retransmission, a backlog sent after an outage) is recorded with its
+# decision, but the barrier is not opened for it: the car is long gone, another may stand there now.
+GATE_FRESHNESS = dt.timedelta(seconds=60)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -128,7 +131,12 @@ def record_passage(
             decision=decision.decision,
             reason=decision.reason,
             decided_at=timezone.now(),
-            gate_status=_gate_status(lane, decision.decision),
+            gate_status=(
+                GateStatusChoices.TOO_LATE
+                if decision.decision == DecisionChoices.OPEN
+                and received_at - read.occurred_at > GATE_FRESHNESS
+                else _gate_status(lane, decision.decision)
+            ),
             visitor_pass=decision.visitor_pass,
             data=dict(read.data),
         )
