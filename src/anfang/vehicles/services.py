@@ -434,7 +434,9 @@ def send_open(passage_id: int) -> str:
     )
     result = barrier.send(GateCommand.OPEN)
     status = GateStatusChoices.SENT if result.ok else GateStatusChoices.FAILED
-    detail = f"{result.status or '-'} {result.detail}".strip()[:200]
+    # A timeout says nothing about the arm: the barrier may have opened (the guard should look).
+    kind = getattr(result, "error", "") or ""
+    detail = " ".join(str(part) for part in (kind, result.status or "", result.detail) if part)[:200]
     Passage.objects.filter(pk=passage_id).update(gate_status=status, gate_detail=detail)
     if not result.ok:
         log.warning("barrier of lane %s did not open for passage %s: %s", lane.code, passage_id, detail)
