@@ -1691,6 +1691,11 @@ TRANSLATIONS: dict[str, Translation] = {
     "当天没有交接班记录。": "No handovers this day.",
     "值班负责人签字": "Duty supervisor (signature)",
     "物业/社区负责人签字": "Property / community manager (signature)",
+    # vehicles: navigation (the rest of the vehicle pages comes with the next catalogue run)
+    "车辆出入": "Vehicle gates",
+    "车道值守": "Lanes",
+    "过车记录": "Passages",
+    "场内车辆": "Vehicles inside",
 }
 
 

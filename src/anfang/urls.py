@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("anfang.devices.urls")),
     path("", include("anfang.compliance.urls")),
     path("", include("anfang.duty.urls")),
+    path("", include("anfang.vehicles.urls")),
     path("", include(("anfang.alarms.urls_config", "alarm_config"))),
 ]

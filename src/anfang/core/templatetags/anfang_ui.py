@@ -20,6 +20,7 @@ AUDIT_ROLES = {RoleChoices.MANAGER.value, RoleChoices.ADMIN.value, RoleChoices.P
 ALARM_ROLES = {RoleChoices.OPERATOR.value, RoleChoices.MANAGER.value, RoleChoices.ADMIN.value}
 DUTY_ROLES = ALARM_ROLES | {RoleChoices.GUARD.value}
 SETUP_ROLES = {RoleChoices.MANAGER.value, RoleChoices.ADMIN.value}
+VEHICLE_ROLES = DUTY_ROLES | {RoleChoices.POLICE.value}  # Perm.SEE_VEHICLES
 
 
 @dataclass
@@ -96,6 +97,15 @@ def build_nav(path: str, roles: Iterable[str], community: Any) -> list[NavSectio
                 (_("设备事件"), _url("alarm_config:events", code)),
             ]
         section(_("报警与值班"), duty)
+        if roles & VEHICLE_ROLES:  # 第11条: the vehicle gates of the current community
+            section(
+                _("车辆出入"),
+                [
+                    (_("车道值守"), _url("vehicles:lane_list", code)),
+                    (_("过车记录"), _url("vehicles:passages", code)),
+                    (_("场内车辆"), _url("vehicles:inside", code)),
+                ],
+            )
     if is_police:
         section(
             _("监督"),
