@@ -21,6 +21,7 @@ Quick try: ``BENCH_VEHICLE_ROWS=200000 BENCH_VEHICLE_SECONDS=10 python -m bench 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import functools
@@ -28,6 +29,7 @@ import json
 import os
 import random
 import shutil
+import tempfile
 import threading
 import time
 from collections import deque
@@ -36,12 +38,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 from django.conf import settings as dj_settings
 from django.core.management import call_command
 from django.db import close_old_connections, connection, transaction
 
 from anfang.core.choices import RoleChoices
-from anfang.core.models import Membership, User
+from anfang.core.models import ApiToken, Membership, User
 from anfang.devices.choices import DeviceStatusChoices
 from anfang.devices.models import Device
 from anfang.integrations.events import Picture
@@ -49,6 +52,7 @@ from anfang.sites.models import Community, PoliceStation
 from anfang.vehicles import services
 from anfang.vehicles.models import Lane, Passage, ResidentVehicle, SeenPlate, Visit
 from bench import alarm_load as load
+from bench.alarms import _anfang
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENES = Path("/work/shared/data/anpr/scenes")
@@ -76,6 +80,13 @@ class Settings:
     seconds: int = field(default_factory=lambda: _env_int("BENCH_VEHICLE_SECONDS", 60))
     rate: int = field(default_factory=lambda: _env_int("BENCH_VEHICLE_RATE", 100))
     threads: int = field(default_factory=lambda: _env_int("BENCH_VEHICLE_THREADS", 4))
+    ingest: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            m.strip()
+            for m in os.environ.get("BENCH_VEHICLE_INGEST", "http,inprocess").split(",")
+            if m.strip()
+        )
+    )
     seed: int = 6
     keep_dir: Path | None = field(default_factory=_keep_dir)  # SQLite only; None: the current database
 
@@ -443,7 +454,12 @@ def _use_kept_sqlite(cfg: Settings) -> tuple[Path, dict[str, Any] | None]:
     """Point the default connection at the kept file; return the file's description if it matches."""
     assert cfg.keep_dir is not None
     cfg.keep_dir.mkdir(parents=True, exist_ok=True)
-    path = cfg.keep_dir / "vehicles.sqlite3"
+    path = cfg.keep_dir / "anfang.sqlite3"  # the keep dir is the server's ANFANG_DATA_DIR too
+    if not path.exists() and (cfg.keep_dir / "vehicles.sqlite3").exists():  # the first runs' name
+        for suffix in ("", "-wal", "-shm"):
+            old = cfg.keep_dir / f"vehicles.sqlite3{suffix}"
+            if old.exists():
+                old.rename(f"{path}{suffix}")
     meta_path = cfg.keep_dir / "vehicles.json"
     wanted = {"version": FORMAT_VERSION, "rows": cfg.rows, "days": cfg.days, "communities": cfg.communities}
     wanted |= {"residents": cfg.residents, "seed": cfg.seed}
@@ -597,8 +613,9 @@ def _photos() -> list[Picture]:
     return [Picture(f"s{i}.jpg", "image/jpeg", b"\xff\xd8\xff\xe0" + rng.randbytes(50_000)) for i in range(4)]
 
 
-def ingest(cfg: Settings, world: World) -> Rows:
-    """`record_passage` from threads at the asked rate, in process (the JSON API is not used: see notes)."""
+def ingest(cfg: Settings, world: World, mode: str = "inprocess") -> Rows:
+    """Plate events at the asked rate from threads: `POST /api/v1/passages` to a running `anfang serve`
+    (mode "http", device tokens, base64 photos), or `services.record_passage` in this process."""
     from anfang.integrations.gates.simulator import SimulatedBarrier
 
     community = world.communities[0]
@@ -628,8 +645,21 @@ def ingest(cfg: Settings, world: World) -> Rows:
         Lane.objects.filter(pk=lane.pk).update(camera=device)
         devices.append(device)
     lanes = list(Lane.objects.filter(community_id=community).order_by("code"))
+    tokens = [ApiToken.issue(name=f"bench {d.code}", device=d)[1] for d in devices]
+    server: load.Process | None = None
+    clients: list[httpx.Client] = []
+    if mode == "http":
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if connection.vendor == "sqlite":
+            env["ANFANG_DATA_DIR"] = str(Path(connection.settings_dict["NAME"]).parent)
+        port = load.free_port()
+        argv = [_anfang(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+        log_path = Path(tempfile.mkdtemp(prefix="anfang-bench-veh-")) / "web.log"
+        server = load.Process("web", argv, env, log_path, port=port).start()
+        clients = [httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) for _ in range(cfg.threads)]
     first_new = (Passage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     photos = _photos()
+    b64 = {p.name: base64.b64encode(p.data).decode() for p in photos}
     rng = random.Random(cfg.seed + 3)
     residents = world.residents[community]
     total = cfg.rate * cfg.seconds
@@ -663,9 +693,40 @@ def ingest(cfg: Settings, world: World) -> Rows:
                     plate_picture=a,
                     scene_picture=b,
                 )
+                body = b""
+                if mode == "http":
+                    body = json.dumps(
+                        {
+                            "device": devices[lane_no].code,
+                            "external_id": read.external_id,
+                            "plate": plate,
+                            "plate_color": "蓝",
+                            "occurred_at": read.occurred_at.isoformat(),
+                            "confidence": 0.97,
+                            "pictures": [
+                                {"kind": "plate", "name": a.name, "data": b64[a.name]},
+                                {"kind": "scene", "name": b.name, "data": b64[b.name]},
+                            ],
+                        }
+                    ).encode()
                 start = time.perf_counter()
                 try:
-                    res = services.record_passage(read, device=devices[lane_no], lane=lanes[lane_no])
+                    if mode == "http":
+                        answer = clients[part].post(
+                            "/api/v1/passages",
+                            content=body,
+                            headers={
+                                "Authorization": f"Bearer {tokens[lane_no]}",
+                                "Content-Type": "application/json",
+                            },
+                        )
+                        if answer.status_code != 202:
+                            raise RuntimeError(f"HTTP {answer.status_code}: {answer.text[:80]}")
+                        got = answer.json()
+                        pid, decision = int(got["id"]), str(got["decision"])
+                    else:
+                        res = services.record_passage(read, device=devices[lane_no], lane=lanes[lane_no])
+                        pid, decision = res.id, res.decision
                 except Exception as exc:  # counted and reported
                     with lock:
                         errors.append(repr(exc))
@@ -674,7 +735,7 @@ def ingest(cfg: Settings, world: World) -> Rows:
                 with lock:
                     sent[i] = start
                     decided.append(took)
-                    results[i] = (res.id, lane_no, res.decision)
+                    results[i] = (pid, lane_no, decision)
         finally:
             close_old_connections()
 
@@ -707,6 +768,10 @@ def ingest(cfg: Settings, world: World) -> Rows:
         for (_pid, i), (_cmd, _ch, at) in zip(opened, cmds, strict=False):
             barrier_lat.append(at.timestamp() - (sent[i] + wall))
         sim.stop()
+    for client in clients:
+        client.close()
+    if server is not None:
+        server.stop()
     stored = Passage.objects.filter(pk__gte=first_new).count()
     statuses = dict(
         Passage.objects.filter(pk__gte=first_new, gate_status__in=["sent", "failed", "pending"])
@@ -719,20 +784,27 @@ def ingest(cfg: Settings, world: World) -> Rows:
         Visit.objects.filter(community_id=community, entry_id__gte=first_new).delete()
         Visit.objects.filter(community_id=community, exit_id__gte=first_new).delete()
         Passage.objects.filter(pk__gte=first_new).delete()
-    media = Path(dj_settings.MEDIA_ROOT) / "passages"
-    shutil.rmtree(media, ignore_errors=True)
+    shutil.rmtree(Path(dj_settings.MEDIA_ROOT) / "passages", ignore_errors=True)
+    if mode == "http" and connection.vendor == "sqlite":
+        shutil.rmtree(
+            Path(connection.settings_dict["NAME"]).parent / "media" / "passages", ignore_errors=True
+        )
     size = sum(len(p.data) for p in photos) // len(photos) // 1000
     return [
         (
             f"ingest {cfg.rate} plate events/s × {cfg.seconds} s, 2 photos each (~{size} kB), "
-            f"{cfg.threads} threads in process",
+            + (
+                f"{cfg.threads} threads → `POST /api/v1/passages` (`anfang serve --workers 1`)"
+                if mode == "http"
+                else f"{cfg.threads} threads calling `record_passage` in process"
+            ),
             f"{len(decided):,} of {total:,} stored ({stored:,} rows) in {elapsed:.1f} s "
             f"({len(decided) / elapsed:.0f}/s), {len(errors)} errors"
             + (f" (first: {errors[0][:80]})" if errors else ""),
         ),
-        ("plate → gate decision stored (target p99 < 200 ms)", load.summary_ms(decided)),
+        (f"{mode}: plate → gate decision stored (target p99 < 200 ms)", load.summary_ms(decided)),
         (
-            "plate → barrier holds the open command (2 lanes with SimulatedBarrier)",
+            f"{mode}: plate → barrier holds the open command (2 lanes with SimulatedBarrier)",
             f"{load.summary_ms(barrier_lat)}; gate status {statuses}; queue drained {drained:.0f} s "
             "after the first event",
         ),
@@ -761,6 +833,7 @@ def run(cfg: Settings | None = None, log: Callable[[str], None] = print) -> Rows
     for name, plan in plans.items():
         log(f"plan ({name}):\n{plan}")
     rows += search_rows
-    rows += ingest(cfg, world)
+    for mode in cfg.ingest:
+        rows += ingest(cfg, world, mode)
     log(f"vehicles: {time.perf_counter() - started:.0f} s")
     return rows

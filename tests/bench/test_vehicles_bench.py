@@ -42,7 +42,15 @@ def test_tiny_run_loads_searches_and_ingests(settings: Any, tmp_path: Any, monke
     # one thread: the in-memory test database is not shared with other threads' connections
     monkeypatch.setattr(services.dispatcher, "synchronous", True)
     cfg = vehicles.Settings(
-        rows=3000, days=10, communities=2, residents=40, queries=10, seconds=1, rate=20, threads=1
+        rows=3000,
+        days=10,
+        communities=2,
+        residents=40,
+        queries=10,
+        seconds=1,
+        rate=20,
+        threads=1,
+        ingest=("inprocess",),
     )
     cfg.keep_dir = None
     world, meta = vehicles.prepare(cfg, log=lambda _m: None)
@@ -66,7 +74,7 @@ def test_tiny_run_loads_searches_and_ingests(settings: Any, tmp_path: Any, monke
     assert all("n=10" in value for _, value in rows)
     assert "vehicles_passage" in plans["exact"]  # the query plan is printed with the results
 
-    ingest_rows = vehicles.ingest(cfg, world)
+    ingest_rows = vehicles.ingest(cfg, world, "inprocess")
     assert "20 of 20 stored" in ingest_rows[0][1]
     assert "0 errors" in ingest_rows[0][1]
     assert "gate status {'sent'" in ingest_rows[2][1]  # the simulated barriers were told to open
