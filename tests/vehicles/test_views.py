@@ -200,12 +200,17 @@ def test_search_by_pattern_and_every_search_is_access_logged(gate: Gate) -> None
     assert "辽H12345" in default and "辽B77777" in default
     page = text(c.get("/c/a/passages/", {"plate": "h1*93"}))
     assert "辽H19993" in page and "辽H12345" not in page and "辽B77777" not in page
+    at_gate = text(c.get("/c/a/passages/", {"entrance": str(gate.entrance.pk)}))
+    assert "辽H12345" in at_gate and "辽B77777" in at_gate
+    only_in = text(c.get("/c/a/passages/", {"entrance": str(gate.entrance.pk), "lane": str(gate.lane_in.pk)}))
+    assert "辽H12345" in only_in and "辽B77777" not in only_in
+    assert "has-error" in text(c.get("/c/a/passages/", {"lane": str(gate.lane_b.pk)}))  # B's lane: no choice
     out = text(c.get("/c/a/passages/", {"direction": "out"}))
     assert "辽B77777" in out and "辽H12345" not in out
     asked = text(c.get("/c/a/passages/", {"decision": "ask"}))
     assert "辽H12345" in asked and "辽B77777" not in asked
     logged = AccessRecord.objects.filter(resource="vehicle_passages", kind="search").order_by("seq")
-    assert logged.count() == 4
+    assert logged.count() == 6
     second = logged[1]
     assert second.query["plate"] == "h1*93" and second.result_count == 1
     assert second.community_id == gate.tenancy.a.pk and second.actor_name == "manager_a"

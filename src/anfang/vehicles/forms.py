@@ -295,6 +295,7 @@ class PassageSearchForm(forms.Form):
     plate = forms.CharField(label=_("车牌号"), required=False, max_length=20)
     since = forms.DateTimeField(label=_("起始时间"), required=False, widget=datetime_widget())
     until = forms.DateTimeField(label=_("截止时间"), required=False, widget=datetime_widget())
+    entrance = forms.ChoiceField(label=_("出入口"), required=False)
     lane = forms.ChoiceField(label=_("车道"), required=False)
     direction = forms.ChoiceField(label=_("方向"), required=False)
     decision = forms.ChoiceField(label=_("判定"), required=False)
@@ -314,6 +315,13 @@ class PassageSearchForm(forms.Form):
                 for lane in lanes
             ),
         ]
+        entrances: dict[int, str] = {}
+        for lane in lanes:
+            if lane.location is not None:
+                name = str(lane.location)
+                entrances[lane.location.pk] = f"{lane.community.name} · {name}" if show_community else name
+        entrance_field: Any = self.fields["entrance"]
+        entrance_field.choices = [everything, *((str(pk), name) for pk, name in entrances.items())]
         direction: Any = self.fields["direction"]
         direction.choices = [everything, *DirectionChoices.choices]
         decision: Any = self.fields["decision"]

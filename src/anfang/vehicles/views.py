@@ -315,9 +315,8 @@ class Search:
             if not visible.exists():
                 raise PermissionDenied
             lanes = Lane.objects.filter(community__in=visible).order_by("community__name", "code")
-        self.form = PassageSearchForm(
-            request.GET or None, lanes=lanes.select_related("community"), show_community=code is None
-        )
+        self.lanes = lanes.select_related("community", "location")
+        self.form = PassageSearchForm(request.GET or None, lanes=self.lanes, show_community=code is None)
         self.now = timezone.now()
 
     @property
@@ -329,14 +328,17 @@ class Search:
             return Passage.objects.none()
         data = self.form.cleaned_data if self.form.is_bound else {}
         since = data.get("since") or self.now - dt.timedelta(hours=24)
-        lane = data.get("lane")
+        lane_ids: list[int] | None = [int(data["lane"])] if data.get("lane") else None
+        if data.get("entrance"):  # the lanes of one entrance (both directions)
+            at_entrance = [lane.pk for lane in self.lanes if str(lane.location_id) == data["entrance"]]
+            lane_ids = [pk for pk in lane_ids if pk in at_entrance] if lane_ids is not None else at_entrance
         qs = services.search_passages(
             self.request.user,
             plate=data.get("plate", ""),
             since=since,
             until=data.get("until"),
             community_ids=[self.community.pk] if self.community is not None else None,
-            lane_ids=[int(lane)] if lane else None,
+            lane_ids=lane_ids,
             direction=data.get("direction", ""),
         )
         decision = data.get("decision")
