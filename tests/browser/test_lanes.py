@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +51,43 @@ def arrive(gate: Any, plate: str, external_id: str) -> int:
     return services.record_passage(read, device=gate.camera_in).id
 
 
-def _in_step(route: Route) -> None:
-    """Let the page's background requests reach the live server only while this thread waits in
-    Playwright: the test database (SQLite in memory) is one connection the two threads share, and a
-    poll arriving while the test writes a passage would use it at the same time."""
-    route.fulfill(response=route.fetch(max_redirects=0))
+class Background:
+    """The page's background requests (polls, the live part, photos) reach the live server one at a
+    time, and none while the test itself uses the database or navigates. The test database (SQLite in
+    memory) is one connection that this thread and the server's threads share: two of them using it at
+    once fail ("cannot open savepoint", a clash in the access log's sequence)."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.paused = False
+        self.busy = False
+        self.waiting: list[Route] = []
+
+    def __call__(self, route: Route) -> None:
+        self.waiting.append(route)
+        self.flush()
+
+    def flush(self) -> None:
+        if self.paused or self.busy:
+            return
+        self.busy = True
+        try:
+            while self.waiting and not self.paused:
+                route = self.waiting.pop(0)
+                route.fulfill(response=route.fetch(max_redirects=0))
+        finally:
+            self.busy = False
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self.paused = True
+        while self.busy:  # let a request already at the server finish first
+            self.page.wait_for_timeout(20)
+        try:
+            yield
+        finally:
+            self.paused = False
+            self.flush()
 
 
 def _background(url: str) -> bool:
@@ -77,13 +110,15 @@ def test_a_passage_arrives_live_the_guard_opens_it_and_search_finds_it(
     settings.MEDIA_ROOT = str(tmp_path / "media")
     factories.user("guard_a", community=gate.tenancy.a, role=RoleChoices.GUARD)
     login(page, "guard_a")
-    page.route(_background, _in_step)
+    background = Background(page)
+    page.route(_background, background)
     page.goto("/c/a/lanes/E-IN/")
     expect(page.get_by_text("这条车道尚无过车记录。")).to_be_visible()
     screenshot(page, "empty")
 
     # A stranger's car: it appears without reloading, big, asking the guard, with its photos.
-    first = arrive(gate, "辽H99999", "cam-1")
+    with background.held():
+        first = arrive(gate, "辽H99999", "cam-1")
     current = page.locator("section[data-current]")
     expect(current).to_have_attribute("data-current", str(first))
     expect(current.locator(".plate-big")).to_have_text("辽H99999")
@@ -92,24 +127,29 @@ def test_a_passage_arrives_live_the_guard_opens_it_and_search_finds_it(
     expect(current).to_have_class(re.compile(r"\bneeds-guard\b"))
     expect(page).to_have_title(re.compile(r"^\(!\)"))
     expect(current.locator("img.lane-photo-scene")).to_be_visible()
-    assert current.locator("img.lane-photo-plate").evaluate("img => img.naturalWidth") == 220
+    page.wait_for_function(  # the plate photo itself, through the protected view
+        "() => { const i = document.querySelector('img.lane-photo-plate');"
+        " return !!i && i.complete && i.naturalWidth === 220; }"
+    )
     screenshot(page, "arrived")
     on_phone(page, screenshot, "arrived")
 
     # Open with one of the common reasons: the override shows on the lane screen.
     current.get_by_text("快递/外卖").click()
-    with page.expect_navigation():
+    with background.held(), page.expect_navigation(wait_until="commit"):
         current.get_by_role("button", name="放行", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("已人工放行 辽H99999")
     expect(page.locator("[data-override]")).to_contain_text("放行：快递/外卖")
     expect(page.locator("[data-override]")).to_contain_text("guard_a")
-    passage = Passage.objects.get(pk=first)
+    with background.held():
+        passage = Passage.objects.get(pk=first)
     assert passage.override == "open" and passage.override_reason == "快递/外卖"
     screenshot(page, "opened")
 
     # A second car while the guard types a reason: the screen does not change under the fingers.
     page.locator("input[name=reason]").fill("访客")
-    second = arrive(gate, "辽H88888", "cam-2")
+    with background.held():
+        second = arrive(gate, "辽H88888", "cam-2")
     expect(page.locator("[data-new-arrival]")).to_be_visible()
     expect(page.locator("section[data-current]")).to_have_attribute("data-current", str(first))
     page.locator("[data-show-new]").click()
@@ -118,16 +158,18 @@ def test_a_passage_arrives_live_the_guard_opens_it_and_search_finds_it(
     expect(page.locator("table.lane-recent")).to_contain_text("辽H99999")
 
     # Refusing without a reason is refused, and says why.
-    with page.expect_navigation():
+    with background.held(), page.expect_navigation(wait_until="commit"):
         page.locator("section[data-current]").get_by_role("button", name="禁止", exact=True).click()
     expect(page.locator("section[data-current] .alert-error")).to_contain_text("请选择或填写人工处理的原因")
-    assert Passage.objects.get(pk=second).override == ""
+    with background.held():
+        assert Passage.objects.get(pk=second).override == ""
     on_phone(page, screenshot, "refused-without-reason")
 
     # Search by a partial plate finds the opened passage, with its thumbnail and the guard's reason.
-    page.goto("/c/a/passages/")
+    with background.held():
+        page.goto("/c/a/passages/", wait_until="commit")
     page.fill("input[name=plate]", "H99*")
-    with page.expect_navigation():
+    with background.held(), page.expect_navigation(wait_until="commit"):
         page.get_by_role("button", name="查询").click()
     rows = page.locator("tr[data-passage]")
     expect(rows).to_have_count(1)
