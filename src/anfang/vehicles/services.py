@@ -371,6 +371,17 @@ def override(passage: Passage, *, by: Any, decision: str, reason: str) -> Passag
     return locked
 
 
+def revoke_pass(ticket: VisitorPass) -> VisitorPass:
+    """The lane no longer lets the plate in on this pass (change-logged like any record; the caller
+    checked `OPERATE_GATES`). Revoking twice keeps the first time."""
+    with transaction.atomic():
+        locked = VisitorPass.objects.select_for_update().get(pk=ticket.pk)
+        if locked.revoked_at is None:
+            locked.revoked_at = timezone.now()
+            locked.save()
+    return locked
+
+
 # ---------------------------------------------------------------------------------------------------
 # The barrier
 # ---------------------------------------------------------------------------------------------------

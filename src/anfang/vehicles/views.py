@@ -21,7 +21,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import (
     FileResponse,
@@ -717,10 +716,6 @@ def pass_list(request: HttpRequest, code: str) -> HttpResponse:
 def pass_revoke(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Revoke a pass: the lane no longer lets the plate in on it (change-logged like any record)."""
     community = community_with(request, code, Perm.OPERATE_GATES)
-    with transaction.atomic():
-        ticket = get_object_or_404(VisitorPass.objects.select_for_update().filter(community=community), pk=pk)
-        if ticket.revoked_at is None:
-            ticket.revoked_at = timezone.now()
-            ticket.save()
+    ticket = services.revoke_pass(get_object_or_404(VisitorPass.objects.filter(community=community), pk=pk))
     messages.success(request, _("已作废 %(plate)s 的访客通行证。") % {"plate": ticket.plate})
     return HttpResponseRedirect(reverse("vehicles:pass_list", args=[code]))
