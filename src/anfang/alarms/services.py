@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -50,6 +49,7 @@ from anfang.alarms.models import (
 from anfang.alarms.signals import alarm_action_recorded, zones_armed
 from anfang.core import audit, hot_cache
 from anfang.core.choices import RoleChoices
+from anfang.core.db import write_turn
 from anfang.core.errors import DomainError
 from anfang.core.hot_cache import HotCache
 from anfang.core.plain_sql import plain_insert
@@ -150,17 +150,9 @@ class Stored:
     row: InboundEvent | None
 
 
-# SQLite takes one writer at a time. Under ASGI every request runs in its own thread with its own
-# connection, so a burst of events made dozens of threads wait in SQLite's busy handler, which retries
-# with sleeps of up to 100 ms and gives up after the timeout ("database is locked"): seconds of delay
-# at 200 events/s and events left unprocessed (bench/alarms.py). Threads of one process take turns here
-# instead; other processes (workers) still meet at SQLite's lock. PostgreSQL writes concurrently.
-_sqlite_writer = threading.RLock()
-
-
-def _write_turn() -> AbstractContextManager[Any]:
-    return _sqlite_writer if connection.vendor == "sqlite" else nullcontext()
-
+# Under ASGI every request runs in its own thread with its own connection: writers take turns
+# (`core.db.write_turn`).
+_write_turn = write_turn
 
 def _db_time(value: dt.datetime | None) -> Any:
     return connection.ops.adapt_datetimefield_value(value)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +22,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anfang.core.db import write_turn
 from anfang.core.errors import DomainError
 from anfang.core.tenancy import Perm, communities_for, has_perm
 from anfang.devices.models import Device
@@ -109,9 +112,12 @@ def record_passage(
     lane = lane or lane_for(device)
     plate = plates.parse(read.plate, read.plate_color or None)
     direction = _direction(lane, read.direction)
-    with transaction.atomic():
+    # Photos are written before the transaction: the disk must not hold the write lock (SQLite).
+    pictures = _save_pictures(read)
+    with write_turn(), transaction.atomic():
         existing = _existing(device, read.external_id)
         if existing is not None:
+            transaction.on_commit(lambda: _delete_files(pictures.values()))
             return existing
         decision = decide(device.community_id, lane, plate, direction, read.occurred_at)
         passage = Passage(
@@ -140,11 +146,8 @@ def record_passage(
             visitor_pass=decision.visitor_pass,
             data=dict(read.data),
         )
-        for attr, picture in (("plate_picture", read.plate_picture), ("scene_picture", read.scene_picture)):
-            if picture is not None:
-                getattr(passage, attr).save(
-                    _picture_name(read, attr, picture), ContentFile(picture.data), save=False
-                )
+        for attr, name in pictures.items():
+            getattr(passage, attr).name = name
         try:
             with transaction.atomic():
                 passage.save(force_insert=True)
@@ -152,6 +155,7 @@ def record_passage(
             existing = _existing(device, read.external_id)
             if existing is None:
                 raise
+            transaction.on_commit(lambda: _delete_files(pictures.values()))
             return existing
         if decision.visitor_pass is not None:
             VisitorPass.objects.filter(pk=decision.visitor_pass.pk).update(uses=F("uses") + 1)
@@ -162,7 +166,7 @@ def record_passage(
         if passage.final_decision == DecisionChoices.OPEN:
             _pair_visit(passage)
         if passage.gate_status == GateStatusChoices.PENDING:
-            transaction.on_commit(lambda: dispatcher.open(passage.pk))
+            transaction.on_commit(lambda: dispatcher.open(passage.pk, passage.lane_id))
     return PassageResult(passage.pk, False, passage.decision, passage.reason, passage.plate, passage.alarm_id)
 
 
@@ -193,6 +197,19 @@ def _gate_status(lane: Lane | None, decision: str) -> str:
     if lane is None or not lane.barrier_url:
         return GateStatusChoices.NO_BARRIER
     return GateStatusChoices.PENDING
+
+
+def _save_pictures(read: PlateRead) -> dict[str, str]:
+    """Write the read's photos to storage; their names by field."""
+    names: dict[str, str] = {}
+    for attr, picture in (("plate_picture", read.plate_picture), ("scene_picture", read.scene_picture)):
+        if picture is not None:
+            field = Passage._meta.get_field(attr)
+            path = field.generate_filename(  # type: ignore[union-attr]
+                Passage(occurred_at=read.occurred_at), _picture_name(read, attr, picture)
+            )
+            names[attr] = field.storage.save(path, ContentFile(picture.data))  # type: ignore[union-attr]
+    return names
 
 
 def _picture_name(read: PlateRead, attr: str, picture: Picture) -> str:
@@ -351,7 +368,7 @@ def override(passage: Passage, *, by: Any, decision: str, reason: str) -> Passag
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("reason_required", _("请填写人工处理的原因。"), status=400)
-    with transaction.atomic():
+    with write_turn(), transaction.atomic():
         locked = Passage.objects.select_for_update().select_related("lane").get(pk=passage.pk)
         was_open = locked.final_decision == DecisionChoices.OPEN
         locked.override = decision
@@ -364,8 +381,8 @@ def override(passage: Passage, *, by: Any, decision: str, reason: str) -> Passag
             fields.append("gate_status")
             _pair_visit(locked)
             if locked.gate_status == GateStatusChoices.PENDING:
-                pk = locked.pk
-                transaction.on_commit(lambda: dispatcher.open(pk))
+                pk, lane_id = locked.pk, locked.lane_id
+                transaction.on_commit(lambda: dispatcher.open(pk, lane_id))
         locked.save(update_fields=fields)
     log.info("passage %s: %s by hand (%s)", passage.pk, decision, reason)
     return locked
@@ -388,35 +405,33 @@ def revoke_pass(ticket: VisitorPass) -> VisitorPass:
 
 
 class GateDispatcher:
-    """Sends open commands to barriers from one thread per process, after the decision is committed,
-    and records on the passage what the barrier answered."""
+    """Sends open commands after the decision is committed, one thread per lane (a slow or dead barrier
+    never holds up another lane), each keeping its barrier's connection; records on the passage what
+    the barrier answered."""
 
     def __init__(self) -> None:
-        import queue
-        import threading
-
-        self._queue: queue.Queue[int] = queue.Queue()
-        self._thread: threading.Thread | None = None
+        self._queues: dict[int, queue.Queue[int]] = {}
         self._lock = threading.Lock()
         self.synchronous = False  # tests: send in the caller's thread
 
-    def open(self, passage_id: int) -> None:
-        if self.synchronous:
+    def open(self, passage_id: int, lane_id: int | None = None) -> None:
+        if self.synchronous or lane_id is None:
             send_open(passage_id)
             return
-        import threading
-
         with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="gate-dispatcher", daemon=True)
-                self._thread.start()
-        self._queue.put(passage_id)
+            lane_queue = self._queues.get(lane_id)
+            if lane_queue is None:
+                lane_queue = self._queues[lane_id] = queue.Queue()
+                threading.Thread(
+                    target=self._run, args=(lane_queue,), name=f"gate-lane-{lane_id}", daemon=True
+                ).start()
+        lane_queue.put(passage_id)
 
-    def _run(self) -> None:
+    def _run(self, lane_queue: queue.Queue[int]) -> None:
         from django.db import close_old_connections
 
         while True:
-            passage_id = self._queue.get()
+            passage_id = lane_queue.get()
             try:
                 send_open(passage_id)
             except Exception:
@@ -425,25 +440,38 @@ class GateDispatcher:
 
 
 dispatcher = GateDispatcher()
+_barriers: dict[tuple[str, int, str, str], Any] = {}
+_barriers_lock = threading.Lock()
+
+
+def _barrier_for(lane: Lane) -> Any:
+    """The lane's barrier client, kept while its settings stay the same (connection and digest reuse)."""
+    from anfang.integrations.gates import IsapiBarrier
+
+    key = (lane.barrier_url, lane.barrier_channel, lane.barrier_username, lane.barrier_password)
+    with _barriers_lock:
+        barrier = _barriers.get(key)
+        if barrier is None:
+            barrier = _barriers[key] = IsapiBarrier(
+                lane.barrier_url,
+                channel=lane.barrier_channel,
+                username=lane.barrier_username,
+                password=lane.barrier_password,
+                timeout_s=2.0,
+            )
+    return barrier
 
 
 def send_open(passage_id: int) -> str:
     """Send the open command for one passage and record the barrier's answer."""
-    from anfang.integrations.gates import GateCommand, IsapiBarrier
+    from anfang.integrations.gates import GateCommand
 
     passage = Passage.objects.select_related("lane").get(pk=passage_id)
     lane = passage.lane
     if lane is None or not lane.barrier_url:
         Passage.objects.filter(pk=passage_id).update(gate_status=GateStatusChoices.NO_BARRIER)
         return GateStatusChoices.NO_BARRIER
-    barrier = IsapiBarrier(
-        lane.barrier_url,
-        channel=lane.barrier_channel,
-        username=lane.barrier_username,
-        password=lane.barrier_password,
-        timeout_s=2.0,
-    )
-    result = barrier.send(GateCommand.OPEN)
+    result = _barrier_for(lane).send(GateCommand.OPEN)
     status = GateStatusChoices.SENT if result.ok else GateStatusChoices.FAILED
     # A timeout says nothing about the arm: the barrier may have opened (the guard should look).
     kind = getattr(result, "error", "") or ""

@@ -43,6 +43,10 @@ class IsapiBarrier:
         self._password = password
         self.timeout_s = timeout_s
         self._client = client
+        # Kept between commands: the connection, and the digest challenge (one request per command
+        # instead of two once the device has challenged). Not for use by two threads at once.
+        self._own_client: httpx.Client | None = None
+        self._auth = httpx.DigestAuth(username, password)
 
     def __repr__(self) -> str:  # never show the password
         return f"IsapiBarrier({self.base_url!r}, channel={self.channel}, username={self.username!r})"
@@ -54,18 +58,27 @@ class IsapiBarrier:
         result = self._exchange(method, path, body)
         return dataclasses.replace(result, ms=round((time.monotonic() - started) * 1000, 1))
 
+    def close(self) -> None:
+        if self._own_client is not None:
+            self._own_client.close()
+            self._own_client = None
+
     def _exchange(self, method: str, path: str, body: bytes) -> GateResult:
-        auth = httpx.DigestAuth(self.username, self._password)
         headers = {"Content-Type": "application/xml; charset=UTF-8"}
         url = self.base_url + path
+        client = self._client
+        if client is None:
+            if self._own_client is None:
+                self._own_client = httpx.Client(timeout=self.timeout_s, follow_redirects=False)
+            client = self._own_client
         try:
-            if self._client is not None:
-                response = self._client.request(
-                    method, url, content=body, headers=headers, auth=auth, timeout=self.timeout_s
+            try:
+                response = client.request(
+                    method, url, content=body, headers=headers, auth=self._auth, timeout=self.timeout_s
                 )
-            else:
-                with httpx.Client(timeout=self.timeout_s, follow_redirects=False) as client:
-                    response = client.request(method, url, content=body, headers=headers, auth=auth)
+            except httpx.HTTPError:
+                self.close()  # a fresh connection next time
+                raise
         except httpx.TimeoutException:
             return GateResult(False, None, f"no answer within {self.timeout_s:g} s", error=TIMEOUT)
         except httpx.RemoteProtocolError as exc:
