@@ -46,6 +46,7 @@ from anfang.sites.models import (
     PropertyCompany,
     SecurityTeam,
 )
+from anfang.vehicles.demo import seed_vehicle_demo
 
 DEMO1 = "demo1"
 DEMO2 = "demo2"
@@ -1389,6 +1390,7 @@ def build_demo(*, force: bool = False, password: str | None = None) -> DemoResul
         _ensure_users(password, force=force)
         _seed_duty(demo1)
         seed_alarm_demo(demo1)
+        seed_vehicle_demo(demo1)
     return DemoResult(created=True, communities=[demo1, demo2], logins=demo_logins(), password=password)
 
 

@@ -26,6 +26,7 @@ from anfang.core import audit
 from anfang.core.supervisor import ChildSpec, Supervisor, local_mqtt_broker
 from anfang.sites import demo
 from anfang.sites.models import Community
+from anfang.vehicles.demo import start_demo_barrier
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -91,7 +92,13 @@ class Command(BaseCommand):
         lines += ["", _("按 Ctrl-C 停止。"), ""]
         self.stdout.write("\n".join(lines))
         threading.Thread(target=self._announce, args=(host, config.port, url, stop), daemon=True).start()
-        Supervisor(specs, log=self.stderr.write).run(stop)
+        # The demo lanes' barriers (第11条) are a simulated Hikvision controller in this process.
+        barrier = start_demo_barrier(log=self.stderr.write) if demo.demo_exists() else None
+        try:
+            Supervisor(specs, log=self.stderr.write).run(stop)
+        finally:
+            if barrier is not None:
+                barrier.stop()
         self.stdout.write(_("anfang 已停止。"))
 
     def _announce(self, host: str, port: int, url: str, stop: threading.Event) -> None:
