@@ -154,6 +154,7 @@ class Stored:
 # (`core.db.write_turn`).
 _write_turn = write_turn
 
+
 def _db_time(value: dt.datetime | None) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
