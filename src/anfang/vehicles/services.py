@@ -503,9 +503,12 @@ def search_passages(
 ) -> QuerySet[Passage]:
     """Passages the user may see. `plate` is exact (辽H12345), or a pattern with `*` and `?` (辽H1*,
     H1*3): patterns are matched against the community's plate list first, then read by plate."""
-    qs = visible_passages(user)
+    # The user's community ids as a plain list: a tenancy subquery here made PostgreSQL scan the time index
+    # across all communities (bench/vehicles.py).
+    allowed = list(communities_for(user, Perm.SEE_VEHICLES).values_list("pk", flat=True))
     if community_ids is not None:
-        qs = qs.filter(community_id__in=list(community_ids))
+        allowed = [pk for pk in allowed if pk in set(community_ids)]
+    qs = Passage.objects.filter(community_id__in=allowed)
     if since is not None:
         qs = qs.filter(occurred_at__gte=since)
     if until is not None:
@@ -517,14 +520,12 @@ def search_passages(
     plate = (plate or "").strip()
     if plate:
         if "*" in plate or "?" in plate:
-            seen = SeenPlate.objects.filter(
-                community__in=communities_for(user, Perm.SEE_VEHICLES), plate__like=plates.to_like(plate)
-            )
-            if community_ids is not None:
-                seen = seen.filter(community_id__in=list(community_ids))
+            seen = SeenPlate.objects.filter(community_id__in=allowed, plate__like=plates.to_like(plate))
             if since is not None:
                 seen = seen.filter(last_seen__gte=since)
-            qs = qs.filter(plate__in=list(seen.values_list("plate", flat=True).distinct()[:5000]))
+            # The most recently seen first, so a broad pattern's first page still has the newest passages.
+            recent = seen.order_by("-last_seen").values_list("plate", flat=True)[:5000]
+            qs = qs.filter(plate__in=list(dict.fromkeys(recent)))
         else:
             qs = qs.filter(plate=plates.normalise(plate))
     return qs.order_by("-occurred_at", "-pk")
