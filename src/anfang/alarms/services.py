@@ -1311,7 +1311,7 @@ def changes_since(
         return new_cursor, []
     # The user's community ids first, then a flat filter: nesting the tenancy subqueries of
     # `visible_alarms` into this query cost more Python than the rest of a poll, and every console polls
-    # ten times a second. Same scope: rights are still read again at every poll.
+    # twenty times a second. Same scope: rights are still read again at every poll.
     # Only the related columns a payload shows: all columns of four joined tables (JSON geometry
     # included) made this the most expensive query of a poll.
     rows_of = _visible_flat(user).filter(pk__in=list(ids)).order_by().values(*_PAYLOAD_VALUES)

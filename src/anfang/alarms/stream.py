@@ -41,7 +41,7 @@ from anfang.alarms import services
 
 log = logging.getLogger(__name__)
 
-POLL_S = 0.1
+POLL_S = 0.05
 HEARTBEAT_S = 15.0
 # Under WSGI (runserver, the test live server) a gone client is only noticed when a write fails, and
 # each stream holds a server thread: beat every second so a closed page frees its thread at once.
