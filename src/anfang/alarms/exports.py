@@ -14,11 +14,11 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anfang.alarms.choices import AlarmActionChoices
 from anfang.alarms.models import Alarm, AlarmAction, PoliceReport
+from anfang.core import spreadsheets
 
 # Who took each step: the latest action of that kind names the person.
 STEP_ACTIONS = {
@@ -73,9 +73,7 @@ def columns() -> list[tuple[str, str]]:
     ]
 
 
-def local(value: dt.datetime | None) -> dt.datetime | None:
-    """A stored UTC time as a naive local time (spreadsheets have no time zones)."""
-    return timezone.localtime(value).replace(tzinfo=None) if value is not None else None
+local = spreadsheets.local
 
 
 def _person(user: Any) -> str:
@@ -178,47 +176,8 @@ def to_csv(data: Iterable[dict[str, Any]]) -> bytes:
 
 def to_xlsx(data: Iterable[dict[str, Any]], *, title: str, subtitle: str = "") -> bytes:
     """One sheet: a title line, the filter described, then the table with a frozen, filterable header."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    cols = columns()
-    book = Workbook()
-    sheet: Any = book.active
-    sheet.title = _("报警记录")[:31]
-    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", title)])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", subtitle)])
-    for cell in (sheet["A1"], sheet["A2"]):
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-    header_row = 3
-    sheet.append([heading for _key, heading in cols])
-    fill = PatternFill("solid", fgColor="DCE6F2")
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    count = 0
-    for row in data:
-        values = [row[key] for key, _heading in cols]
-        # Control characters (a device's text may carry them) are not allowed in the XML of a sheet.
-        values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
-        sheet.append(values)
-        count += 1
-        for cell, value in zip(sheet[sheet.max_row], values, strict=True):
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            elif isinstance(value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm:ss"
     widths = {"title": 28, "location": 18, "resolution_note": 40, "community": 14, "device_name": 16}
-    for index, (key, _heading) in enumerate(cols, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = widths.get(key, 19 if key.endswith("_at") else 12)
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
-    last = get_column_letter(len(cols))
-    sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + max(count, 1)}"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    body, _count = spreadsheets.to_xlsx(
+        data, columns(), sheet=_("报警记录"), title=title, subtitle=subtitle, widths=widths, frozen_columns=1
+    )
+    return body

@@ -9,11 +9,10 @@ view is in the access log (R-33.5, 第33条第(5)项); passages and their photos
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from ninja import Field, Query, Schema
@@ -222,32 +221,9 @@ def get_passage(request: HttpRequest, passage_id: int) -> dict[str, Any]:
 )
 def get_passage_picture(request: HttpRequest, passage_id: int, kind: PictureKind) -> HttpResponseBase:
     """The plate or scene picture; every view is in the access log (R-33.5), never cached."""
-    passage = _visible(request, passage_id)
-    field = getattr(passage, f"{kind}_picture")
-    if not field:
-        raise Http404
-    audit.record_access(
-        "view",
-        "vehicle_passage_picture",
-        community_id=passage.community_id,
-        query={"passage": passage.pk, "picture": kind},
-        result_count=1,
-    )
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    content_type = mimetypes.guess_type(field.name)[0] or ""
-    inline = content_type in SAFE_IMAGE_TYPES
-    response = FileResponse(
-        handle,
-        content_type=content_type if inline else "application/octet-stream",
-        as_attachment=not inline,
-        filename=field.name.rsplit("/", 1)[-1],
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    from anfang.vehicles.views import picture_response
+
+    return picture_response(_visible(request, passage_id), kind)
 
 
 @router.post("/passages/{passage_id}/override", response=PassageOut, operation_id="override_passage")

@@ -11,7 +11,6 @@ access-logged (R-33.5 第33条第(5)项).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import mimetypes
 from typing import Any, ClassVar
 from urllib.parse import urlencode
@@ -38,7 +37,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anfang.core import audit
+from anfang.core import audit, spreadsheets
 from anfang.core.errors import DomainError
 from anfang.core.generic import (
     PAGE_SIZE,
@@ -267,14 +266,18 @@ def passage_picture(request: HttpRequest, code: str, pk: int, kind: str) -> Http
     community = community_with(request, code, Perm.SEE_VEHICLES)
     if kind not in ("plate", "scene"):
         raise Http404
-    passage = get_object_or_404(Passage, community=community, pk=pk)
+    return picture_response(get_object_or_404(Passage, community=community, pk=pk), kind)
+
+
+def picture_response(passage: Passage, kind: str) -> HttpResponseBase:
+    """The photo itself, access-logged (page and API alike); a missing or unreadable file is a 404."""
     file = passage.plate_picture if kind == "plate" else passage.scene_picture
     if not file:
         raise Http404
     audit.record_access(
         "view",
         "vehicle_passage_picture",
-        community_id=community.pk,
+        community_id=passage.community_id,
         query={"passage": passage.pk, "picture": kind},
         result_count=1,
     )
@@ -411,8 +414,7 @@ def export_columns() -> list[tuple[str, str]]:
     ]
 
 
-def _local(value: dt.datetime | None) -> dt.datetime | None:
-    return timezone.localtime(value).replace(tzinfo=None) if value is not None else None
+_local = spreadsheets.local
 
 
 def export_row(p: Passage) -> dict[str, Any]:
@@ -438,46 +440,12 @@ def export_row(p: Passage) -> dict[str, Any]:
 
 
 def to_xlsx(passages: QuerySet[Passage], *, title: str, subtitle: str) -> tuple[bytes, int]:
-    """One sheet like the alarm history's: text that looks like a formula stays text."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    cols = export_columns()
-    book = Workbook()
-    sheet: Any = book.active
-    sheet.title = _("过车记录")[:31]
-    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", title)])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", subtitle)])
-    for cell in (sheet["A1"], sheet["A2"]):
-        cell.data_type = "s"
-    header_row = 3
-    sheet.append([heading for _key, heading in cols])
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DCE6F2")
-    count = 0
-    for passage in passages[:EXPORT_MAX_ROWS].iterator(chunk_size=500):
-        row = export_row(passage)
-        values = [row[key] for key, _heading in cols]
-        values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
-        sheet.append(values)
-        count += 1
-        for cell, value in zip(sheet[sheet.max_row], values, strict=True):
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever a device wrote
-            elif isinstance(value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm:ss"
-    for index, (key, _heading) in enumerate(cols, start=1):
-        width = 19 if key.endswith("_at") else 24 if key.endswith("reason") else 12
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(cols))}{header_row + max(count, 1)}"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue(), count
+    """One sheet like the alarm history's (`core.spreadsheets`): text stays text."""
+    rows = (export_row(p) for p in passages[:EXPORT_MAX_ROWS].iterator(chunk_size=500))
+    widths = {key: 24 for key, _heading in export_columns() if key.endswith("reason")}
+    return spreadsheets.to_xlsx(
+        rows, export_columns(), sheet=_("过车记录"), title=title, subtitle=subtitle, widths=widths
+    )
 
 
 @login_required
