@@ -369,7 +369,7 @@ def override(passage: Passage, *, by: Any, decision: str, reason: str) -> Passag
     if not reason:
         raise DomainError("reason_required", _("请填写人工处理的原因。"), status=400)
     with write_turn(), transaction.atomic():
-        locked = Passage.objects.select_for_update().select_related("lane").get(pk=passage.pk)
+        locked = Passage.objects.select_for_update(of=("self",)).select_related("lane").get(pk=passage.pk)
         was_open = locked.final_decision == DecisionChoices.OPEN
         locked.override = decision
         locked.override_reason = reason[:200]
