@@ -32,6 +32,7 @@ from anfang.alarms import services
 from anfang.alarms.models import InboundEvent
 from anfang.alarms.services import IngestResult, Stored
 from anfang.core import audit
+from anfang.core.db import write_turn
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,7 @@ class EventPipeline:
             failed: dict[int, BaseException] = {}
             processed: dict[int, IngestResult] = {}
             try:
-                with services._write_turn(), transaction.atomic(durable=True):
+                with write_turn(), transaction.atomic(durable=True):
                     for message in group:
                         try:
                             with (

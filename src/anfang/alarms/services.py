@@ -150,11 +150,6 @@ class Stored:
     row: InboundEvent | None
 
 
-# Under ASGI every request runs in its own thread with its own connection: writers take turns
-# (`core.db.write_turn`).
-_write_turn = write_turn
-
-
 def _db_time(value: dt.datetime | None) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
@@ -202,7 +197,7 @@ def ingest(
     Idempotent on (device, external id): a repeat returns the first event's id with ``duplicate``.
     Events from unknown devices are stored with their raw payload, flagged for an administrator.
     """
-    with _write_turn(), transaction.atomic():
+    with write_turn(), transaction.atomic():
         stored = store(event, received_at=received_at, raw=raw, content_type=content_type, device=device)
     if not process_now or stored.row is None:
         return stored.result
@@ -289,7 +284,7 @@ def record_unparseable(
 ) -> InboundEvent:
     """Keep a payload nobody could read, with why, for an administrator (nothing a device sent is lost)."""
     device = find_device(device_code)
-    with _write_turn():
+    with write_turn():
         return InboundEvent.objects.create(
             received_at=received_at or timezone.now(),
             source=source,
@@ -309,14 +304,15 @@ class _AlreadyProcessed(Exception):
 
 def process(event_id: int) -> tuple[str, int | None]:
     """Decide what one stored event means: heartbeat, log only, disarmed, a new alarm, or part of one."""
+    # No lock here: `process_stored` updates the status only while it is still `received`, so a second
+    # process working on the same event undoes its own attempt.
     try:
-        with _write_turn(), transaction.atomic():
-            row = InboundEvent.objects.select_for_update(of=("self",)).get(pk=event_id)
-            if row.status != EventStatusChoices.RECEIVED or row.device_id is None:
-                return row.status, row.alarm_id
+        row = InboundEvent.objects.get(pk=event_id)
     except OperationalError:
         log.warning("processing event %s failed for now; the sweeper retries it", event_id, exc_info=True)
         return EventStatusChoices.RECEIVED, None
+    if row.status != EventStatusChoices.RECEIVED or row.device_id is None:
+        return row.status, row.alarm_id
     result = process_stored([row])[0]
     return result.status, result.alarm_id
 
@@ -330,7 +326,7 @@ def process_stored(
     attributed to."""
     results: list[IngestResult] = []
     try:
-        with _write_turn(), transaction.atomic():
+        with write_turn(), transaction.atomic():
             if connection.vendor == "postgresql":
                 # An operator's transaction holding an alarm row must not stall ingest: after a moment
                 # the event is left `received` for the sweeper (OperationalError below).

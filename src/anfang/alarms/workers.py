@@ -35,6 +35,7 @@ from anfang.alarms.pipeline import EventPipeline, Message
 from anfang.alarms.services import IngestResult, Stored
 from anfang.core import audit
 from anfang.core.config import ConfigError
+from anfang.core.db import write_turn
 from anfang.devices.models import Device
 from anfang.integrations import mqtt as mqtt_lib
 from anfang.integrations import sia as sia_lib
@@ -59,7 +60,7 @@ def _store(
 
 def _store_and_process(store: Callable[[], Sequence[Stored]]) -> list[IngestResult]:
     """Without the pipeline (tests, one message at a time): store and commit, then process."""
-    with services._write_turn(), transaction.atomic():
+    with write_turn(), transaction.atomic():
         stored = list(store())
     rows = [s.row for s in stored if s.row is not None]
     processed = {r.id: r for r in services.process_stored(rows)} if rows else {}
@@ -437,7 +438,7 @@ class SiaReceiver:
     def handle_frame(self, frame: bytes, received_at: dt.datetime | None = None) -> bytes:
         """Decide, store (committed on return) and give the bytes to answer; processing is the caller's
         (see `serve_connection`). Raises only when the database fails: then nothing may be answered."""
-        with services._write_turn(), transaction.atomic():
+        with write_turn(), transaction.atomic():
             response, _stored = self._store_frame(frame, received_at or timezone.now())
         return response
 
