@@ -7,18 +7,13 @@ the process's `EventPipeline`) and everything else is handed to Django. The answ
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import json
-from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 
 from anfang.alarms.choices import EventStatusChoices
 from anfang.alarms.models import Alarm, InboundEvent
-from anfang.core.models import ApiToken
 from tests.alarms.conftest import AlarmSite
 from tests.support import api as api_support
 from tests.support.api import assert_error
@@ -26,65 +21,13 @@ from tests.support.api import assert_error
 URL = "/api/v1/events"
 
 
-class AsgiResponse:
-    """The parts of Django's test response these tests read, from an httpx response."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        self.status_code = response.status_code
-        self.content = response.content
-        self._headers = response.headers
-
-    def __getitem__(self, name: str) -> str:
-        return self._headers[name]
-
-    def json(self) -> Any:
-        return json.loads(self.content)
-
-
-class AsgiClient:
-    """Posts through `anfang.asgi.application`, as uvicorn would call it."""
-
-    def __init__(self, token: str | None) -> None:
-        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
-
-    def post(self, url: str, data: Any = None, content_type: str = "application/json") -> AsgiResponse:
-        from anfang.asgi import application
-
-        body = data if isinstance(data, bytes) else json.dumps(data).encode()
-
-        async def send() -> httpx.Response:
-            transport = httpx.ASGITransport(app=application)
-            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-                headers = {**self.headers, "Content-Type": content_type}
-                return await client.post(url, content=body, headers=headers)
-
-        return AsgiResponse(asyncio.run(send()))
-
-
-Clients = dict[str, Callable[[Any], Any]]
-
-
-@pytest.fixture(
-    params=[
-        pytest.param("django", marks=pytest.mark.django_db),
-        # The pipeline's writer thread has its own connection: it must see committed rows.
-        pytest.param("asgi", marks=pytest.mark.django_db(transaction=True)),
-    ]
-)
+@pytest.fixture(params=api_support.VIA)
 def via(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-def device_client(device: Any, via: str) -> Any:
-    if via == "django":
-        return api_support.device_client(device)
-    return AsgiClient(ApiToken.issue(name="device", device=device)[1])
-
-
-def client_for(user: Any, via: str) -> Any:
-    if via == "django":
-        return api_support.client_for(user)
-    return AsgiClient(ApiToken.issue(name="test", user=user)[1])
+device_client = api_support.device_client_via
+client_for = api_support.client_for_via
 
 
 def body(**kw: Any) -> dict[str, Any]:
@@ -163,7 +106,7 @@ def test_a_managers_token_sends_for_their_community_only(via: str, site: AlarmSi
 
 
 def test_no_token_no_event(via: str, site: AlarmSite, client: Any) -> None:
-    poster = client if via == "django" else AsgiClient(None)
+    poster = client if via == "django" else api_support.AsgiClient(None)
     assert poster.post(URL, body(), content_type="application/json").status_code == 401
     assert InboundEvent.objects.count() == 0
 

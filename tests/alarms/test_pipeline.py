@@ -21,7 +21,8 @@ from anfang.alarms.models import Alarm, AlarmAction, InboundEvent
 from anfang.core.models import ApiToken
 from anfang.duty.models import DutyLogEntry
 from tests.alarms.conftest import AlarmSite, event
-from tests.alarms.test_ingest_api import URL, AsgiClient, body
+from tests.alarms.test_ingest_api import URL, body
+from tests.support.api import AsgiClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,10 +6,15 @@ checks list/get/create/patch/delete, the change log, and that another community'
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any, ClassVar
 
+import httpx
+import pytest
 from django.db import models
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from anfang.core.models import ApiToken, ChangeRecord
 
@@ -41,6 +46,77 @@ def device_client(device: Any) -> JsonClient:
     client = JsonClient(headers={"Authorization": f"Bearer {raw}"})
     client.token = raw
     return client
+
+
+class AsgiResponse:
+    """The parts of Django's test response the tests read, from an httpx response."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.status_code = response.status_code
+        self.content = response.content
+        self._headers = response.headers
+
+    def __getitem__(self, name: str) -> str:
+        return self._headers[name]
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class AsgiClient:
+    """Posts through `anfang.asgi.application`, as uvicorn calls it: device tokens take the device
+    fast paths (`core.device_post`), everything else is handed to Django."""
+
+    def __init__(self, token: str | None) -> None:
+        self.token = token
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def post(self, url: str, data: Any = None, content_type: str = "application/json") -> AsgiResponse:
+        """Like Django's test client: bytes as they are, a dict as JSON or (multipart) as form parts."""
+        from anfang.asgi import application
+
+        if isinstance(data, bytes):
+            body = data
+        elif content_type == MULTIPART_CONTENT:
+            body = encode_multipart(BOUNDARY, data or {})
+        else:
+            body = json.dumps(data).encode()
+
+        async def send() -> httpx.Response:
+            transport = httpx.ASGITransport(app=application)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+                headers = {**self.headers, "Content-Type": content_type}
+                return await client.post(url, content=body, headers=headers)
+
+        return AsgiResponse(asyncio.run(send()))
+
+
+# Device endpoints are tested both ways: through Django (the test client, ninja's endpoint) and through
+# the ASGI application, whose fast paths store in their own threads (their own connections: they must see
+# committed rows, hence the transactional database).
+VIA = [
+    pytest.param("django", marks=pytest.mark.django_db),
+    pytest.param("asgi", marks=pytest.mark.django_db(transaction=True)),
+]
+
+
+def device_client_via(device: Any, via: str) -> JsonClient | AsgiClient:
+    if via == "django":
+        return device_client(device)
+    return AsgiClient(ApiToken.issue(name="device", device=device)[1])
+
+
+def client_for_via(user: Any, via: str) -> JsonClient | AsgiClient:
+    if via == "django":
+        return client_for(user)
+    return AsgiClient(ApiToken.issue(name="test", user=user)[1])
+
+
+def anonymous_via(via: str, token: str | None = None) -> JsonClient | AsgiClient:
+    """No token, or a raw one that may not count."""
+    if via == "django":
+        return JsonClient(headers={"Authorization": f"Bearer {token}"} if token else {})
+    return AsgiClient(token)
 
 
 def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:

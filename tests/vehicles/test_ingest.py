@@ -4,13 +4,16 @@ recognised."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import json
 from typing import Any
 
+import httpx
 import pytest
 from django.test import Client
+from django.test.client import MULTIPART_CONTENT
 from django.utils import timezone
 
 from anfang.alarms.choices import EventStatusChoices
@@ -19,7 +22,13 @@ from anfang.core.choices import RoleChoices
 from anfang.core.models import ApiToken
 from anfang.vehicles.models import BlacklistEntry, Passage, ResidentVehicle
 from tests.support import factories
-from tests.support.api import assert_error, client_for, device_client
+from tests.support.api import (
+    VIA,
+    anonymous_via,
+    assert_error,
+    client_for_via,
+    device_client_via,
+)
 from tests.support.shared_data import protocol_fixture
 from tests.vehicles.conftest import Gate
 
@@ -27,6 +36,12 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/passages"
 JPEG = b"\xff\xd8\xff\xe0" + b"jpeg" * 10
+
+
+@pytest.fixture(params=VIA)
+def via(request: pytest.FixtureRequest) -> str:
+    """POST /api/v1/passages through Django and through the ASGI fast path: the same answers."""
+    return str(request.param)
 
 
 @pytest.fixture(autouse=True)
@@ -65,9 +80,11 @@ def unparseable() -> list[InboundEvent]:
 # ---------------------------------------------------------------------------------------------------
 
 
-def test_a_residents_read_is_stored_decided_and_answered_202(gate: Gate) -> None:
+def test_a_residents_read_is_stored_decided_and_answered_202(via: str, gate: Gate) -> None:
     ResidentVehicle.objects.create(community=gate.tenancy.a, plate="辽H12345")
-    response = device_client(gate.camera_in).post(URL, doc(pictures=[picture("plate"), picture("scene")]))
+    response = device_client_via(gate.camera_in, via).post(
+        URL, doc(pictures=[picture("plate"), picture("scene")])
+    )
     assert response.status_code == 202, response.content
     body = response.json()
     assert body == {
@@ -84,8 +101,8 @@ def test_a_residents_read_is_stored_decided_and_answered_202(gate: Gate) -> None
     assert passage.plate_picture.read() == JPEG and passage.scene_picture.read() == JPEG
 
 
-def test_a_repeat_answers_the_first_passage(gate: Gate) -> None:
-    client = device_client(gate.camera_in)
+def test_a_repeat_answers_the_first_passage(via: str, gate: Gate) -> None:
+    client = device_client_via(gate.camera_in, via)
     first = client.post(URL, doc()).json()
     again = client.post(URL, doc())
     assert again.status_code == 202
@@ -93,23 +110,42 @@ def test_a_repeat_answers_the_first_passage(gate: Gate) -> None:
     assert Passage.objects.count() == 1
 
 
-def test_a_blacklisted_plate_answers_with_its_alarm(gate: Gate) -> None:
+@pytest.mark.django_db(transaction=True)
+def test_copies_sent_at_once_to_the_fast_path_make_one_passage(gate: Gate) -> None:
+    """A camera that retries before its first answer (the writer threads store them side by side)."""
+    from anfang.asgi import application
+
+    raw = ApiToken.issue(name="cam", device=gate.camera_in)[1]
+    body = json.dumps(doc(external_id="twice", pictures=[picture("plate")])).encode()
+
+    async def post_all() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            headers = {"Authorization": f"Bearer {raw}", "Content-Type": "application/json"}
+            return await asyncio.gather(*(client.post(URL, content=body, headers=headers) for _ in range(6)))
+
+    answers = [r.json() for r in asyncio.run(post_all())]
+    assert {a["id"] for a in answers} == {Passage.objects.get().pk}
+    assert sorted(a["duplicate"] for a in answers) == [False] + [True] * 5
+
+
+def test_a_blacklisted_plate_answers_with_its_alarm(via: str, gate: Gate) -> None:
     BlacklistEntry.objects.create(community=gate.tenancy.a, plate="辽H12345", reason="欠费")
-    body = device_client(gate.camera_in).post(URL, doc()).json()
+    body = device_client_via(gate.camera_in, via).post(URL, doc()).json()
     assert body["decision"] == "deny" and body["reason"] == "blacklisted" and body["alarm"]
 
 
-def test_multipart_with_picture_files(gate: Gate) -> None:
+def test_multipart_with_picture_files(via: str, gate: Gate) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    _token, raw = ApiToken.issue(name="cam", device=gate.camera_in)
-    response = Client(headers={"Authorization": f"Bearer {raw}"}).post(
+    response = device_client_via(gate.camera_in, via).post(
         URL,
         {
             "json": json.dumps(doc(external_id="mp-1")),
             "plate_picture": SimpleUploadedFile("p.jpg", JPEG, content_type="image/jpeg"),
             "scene_picture": SimpleUploadedFile("s.jpg", JPEG + b"s", content_type="image/jpeg"),
         },
+        content_type=MULTIPART_CONTENT,
     )
     assert response.status_code == 202, response.content
     passage = Passage.objects.get(pk=response.json()["id"])
@@ -117,30 +153,29 @@ def test_multipart_with_picture_files(gate: Gate) -> None:
     assert passage.scene_picture.read() == JPEG + b"s"
 
 
-def test_a_person_with_vehicle_rights_may_send_for_the_device(gate: Gate) -> None:
-    response = client_for(gate.tenancy.manager_a).post(URL, doc())
+def test_a_person_with_vehicle_rights_may_send_for_the_device(via: str, gate: Gate) -> None:
+    response = client_for_via(gate.tenancy.manager_a, via).post(URL, doc())
     assert response.status_code == 202
     assert Passage.objects.get().device == gate.camera_in
 
 
-def test_a_person_without_vehicle_rights_is_refused(gate: Gate) -> None:
+def test_a_person_without_vehicle_rights_is_refused(via: str, gate: Gate) -> None:
     technician = factories.user("tech_a", community=gate.tenancy.a, role=RoleChoices.TECHNICIAN)
-    assert_error(client_for(technician).post(URL, doc()), 403, "forbidden")
+    assert_error(client_for_via(technician, via).post(URL, doc()), 403, "forbidden")
     # Another community's device does not exist for them.
-    assert_error(client_for(gate.tenancy.manager_b).post(URL, doc()), 404, "unknown_device")
+    assert_error(client_for_via(gate.tenancy.manager_b, via).post(URL, doc()), 404, "unknown_device")
     assert not Passage.objects.exists()
 
 
-def test_a_device_token_sends_only_for_its_own_device(gate: Gate) -> None:
-    assert_error(device_client(gate.camera_out).post(URL, doc()), 403, "forbidden")
-    assert_error(device_client(gate.camera_b).post(URL, doc()), 403, "forbidden")
+def test_a_device_token_sends_only_for_its_own_device(via: str, gate: Gate) -> None:
+    assert_error(device_client_via(gate.camera_out, via).post(URL, doc()), 403, "forbidden")
+    assert_error(device_client_via(gate.camera_b, via).post(URL, doc()), 403, "forbidden")
     assert not Passage.objects.exists()
 
 
-def test_no_token_or_a_bad_one_is_401(gate: Gate) -> None:
-    assert_error(Client().post(URL, doc(), content_type="application/json"), 401)
-    bad = Client(headers={"Authorization": "Bearer nope"})
-    assert_error(bad.post(URL, doc(), content_type="application/json"), 401)
+def test_no_token_or_a_bad_one_is_401(via: str, gate: Gate) -> None:
+    assert_error(anonymous_via(via).post(URL, doc()), 401)
+    assert_error(anonymous_via(via, "nope").post(URL, doc()), 401)
 
 
 @pytest.mark.parametrize(
@@ -178,9 +213,9 @@ def test_no_token_or_a_bad_one_is_401(gate: Gate) -> None:
     ],
 )
 def test_a_bad_body_is_kept_and_answered_with_the_field(
-    gate: Gate, body: bytes, field: str, status: int
+    via: str, gate: Gate, body: bytes, field: str, status: int
 ) -> None:
-    response = device_client(gate.camera_in).post(URL, body, content_type="application/json")
+    response = device_client_via(gate.camera_in, via).post(URL, body, content_type="application/json")
     error = assert_error(response, status)
     assert error["field"] == field
     kept = unparseable()
@@ -194,22 +229,27 @@ def test_a_bad_body_is_kept_and_answered_with_the_field(
     assert not Passage.objects.exists()
 
 
-def test_a_clock_off_by_more_than_a_day_is_a_device_fault(gate: Gate) -> None:
+def test_a_clock_off_by_more_than_a_day_is_a_device_fault(via: str, gate: Gate) -> None:
     late = (timezone.now() + dt.timedelta(days=1, minutes=5)).isoformat()
-    error = assert_error(device_client(gate.camera_in).post(URL, doc(occurred_at=late)), 422, "clock_drift")
+    error = assert_error(
+        device_client_via(gate.camera_in, via).post(URL, doc(occurred_at=late)), 422, "clock_drift"
+    )
     assert error["field"] == "occurred_at"
 
 
-def test_a_body_above_the_limit_is_refused(gate: Gate) -> None:
+def test_a_body_above_the_limit_is_refused(via: str, gate: Gate) -> None:
     body = b'{"x": "' + b"a" * (7 * 1024 * 1024) + b'"}'
     assert_error(
-        device_client(gate.camera_in).post(URL, body, content_type="application/json"), 413, "too_large"
+        device_client_via(gate.camera_in, via).post(URL, body, content_type="application/json"),
+        413,
+        "too_large",
     )
 
 
-def test_a_multipart_body_without_the_json_field_is_kept(gate: Gate) -> None:
-    _token, raw = ApiToken.issue(name="cam", device=gate.camera_in)
-    response = Client(headers={"Authorization": f"Bearer {raw}"}).post(URL, {"document": "{}"})
+def test_a_multipart_body_without_the_json_field_is_kept(via: str, gate: Gate) -> None:
+    response = device_client_via(gate.camera_in, via).post(
+        URL, {"document": "{}"}, content_type=MULTIPART_CONTENT
+    )
     assert assert_error(response, 422)["field"] == "json"
     assert len(unparseable()) == 1
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +23,16 @@ from anfang.alarms import services
 from anfang.alarms.pipeline import EventPipeline, Message
 from anfang.alarms.services import Stored
 from anfang.core.api_tools import BearerToken, device_of_token, request_user
+from anfang.core.device_post import (
+    ASGIApp,
+    DevicePost,
+    Receive,
+    Scope,
+    Send,
+    for_django,
+    read_post,
+    send_json,
+)
 from anfang.core.models import ApiToken
 from anfang.core.tenancy import Perm, communities_for, has_perm
 from anfang.devices.models import Device
@@ -152,22 +160,17 @@ def _unreadable(
 EVENTS_PATH = "/api/v1/events"
 _pipeline = EventPipeline("http")
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[Any]]
-Send = Callable[[Any], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
 
 class _DevicePost:
     """One POST from a device token, stored and processed in the pipeline's writer thread."""
 
-    def __init__(self, body: bytes, token: str, content_type: str) -> None:
-        self.body = body
-        self.token = token
-        self.content_type = content_type
+    def __init__(self, post: DevicePost) -> None:
+        self.body = post.body
+        self.token = post.token
+        self.content_type = post.media_type
         self.for_django = False
         self.reply: tuple[int, dict[str, Any]] | None = None
-        self.message = Message(store=self.store)
+        self.message = Message(store=self.store, request_id=post.request_id)
 
     def store(self) -> list[Stored]:
         received_at = timezone.now()
@@ -188,86 +191,28 @@ class _DevicePost:
         return [services.store(event, received_at=received_at, device=device)]
 
 
-def events_path(scope: Scope) -> bool:
-    """Is this request `POST /api/v1/events` (behind a proxy's root path too)?"""
-    if scope["type"] != "http" or scope["method"] != "POST":
-        return False
-    path, root = scope.get("path", ""), scope.get("root_path", "")
-    if root and path.startswith(root):
-        path = path[len(root) :]
-    return bool(path == EVENTS_PATH)
-
-
 async def device_events(scope: Scope, receive: Receive, send: Send, django: ASGIApp) -> None:
     """`POST /api/v1/events` (ASGI): device tokens here, everything else to `django`."""
-    headers = dict(scope.get("headers") or [])
-    auth = headers.get(b"authorization", b"").decode("latin-1")
-    chunks: list[bytes] = []
-    size, more = 0, True
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2_621_440
-    while more and size <= limit:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return
-        chunk = message.get("body", b"")
-        chunks.append(chunk)
-        size += len(chunk)
-        more = bool(message.get("more_body"))
-    scheme, _, token = auth.partition(" ")
-    if more or size > limit or scheme.lower() != "bearer" or not token.strip():
-        await django(scope, _replay(chunks, more, receive), send)
+    post = await read_post(scope, receive, limit)
+    if post is None:
         return
-    # The media type without its parameters, as Django's `request.content_type` gives it.
-    content_type = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip()
-    post = _DevicePost(b"".join(chunks), token.strip(), content_type)
+    if for_django(post, limit):
+        await django(scope, post.replay(receive), send)
+        return
+    mine = _DevicePost(post)
     try:
         # Shielded: a client gone or a server stopping must not cancel the writer's future (the event
         # is stored all the same; only this answer is lost, and the device's retry is a duplicate).
-        results = await asyncio.shield(asyncio.wrap_future(_pipeline.submit(post.message).processed))
+        results = await asyncio.shield(asyncio.wrap_future(_pipeline.submit(mine.message).processed))
     except Exception:
         log.exception("an event could not be stored")
         status, doc = 503, {"error": "unavailable", "detail": "the event was not stored; send it again"}
-        await _send_json(send, status, doc, post.message.request_id)
+        await send_json(send, status, doc, post.request_id)
         return
-    if post.for_django:
-        await django(scope, _replay(chunks, False, receive), send)
-    elif post.reply is not None:
-        await _send_json(send, *post.reply, post.message.request_id)
+    if mine.for_django:
+        await django(scope, post.replay(receive), send)
+    elif mine.reply is not None:
+        await send_json(send, *mine.reply, post.request_id)
     else:
-        await _send_json(send, 202, accepted(results[0]), post.message.request_id)
-
-
-def _replay(chunks: list[bytes], more: bool, receive: Receive) -> Receive:
-    """`receive` for Django: the body already read, then whatever the client still sends."""
-    pending = list(chunks)
-
-    async def replayed() -> dict[str, Any]:
-        if pending:
-            body = b"".join(pending)
-            pending.clear()
-            return {"type": "http.request", "body": body, "more_body": more}
-        return await receive()
-
-    return replayed
-
-
-# What Django's middleware adds to the same answer (SecurityMiddleware, XFrameOptionsMiddleware).
-_SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"x-frame-options", b"DENY"),
-]
-
-
-async def _send_json(send: Send, status: int, doc: dict[str, Any], request_id: str) -> None:
-    payload = json.dumps(doc, ensure_ascii=False).encode()
-    headers = [
-        (b"content-type", b"application/json; charset=utf-8"),
-        (b"content-length", str(len(payload)).encode()),
-        # Ties the answer to the change records it caused, as AuditContextMiddleware does.
-        (b"x-request-id", request_id.encode()),
-        *_SECURITY_HEADERS,
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
+        await send_json(send, 202, accepted(results[0]), post.request_id)

@@ -32,7 +32,7 @@ from anfang.alarms import services
 from anfang.alarms.models import InboundEvent
 from anfang.alarms.services import IngestResult, Stored
 from anfang.core import audit
-from anfang.core.db import write_turn
+from anfang.core.db import release_broken_connections, write_turn
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ class EventPipeline:
                 break
             except Exception as exc:
                 log.exception("storing %d messages failed", len(group))
-                _release_connections()
+                release_broken_connections()
                 if not self.retry_store or self._stop.is_set():
                     for message in group:
                         message.fail(exc)
@@ -233,9 +233,3 @@ def _new_rows(
                 rows.append(s.row)
                 actors.append((message.actor, message.request_id))
     return rows, actors
-
-
-def _release_connections() -> None:
-    """Drop this thread's broken database connections (reopened on next use)."""
-    for conn in connections.all(initialized_only=True):
-        conn.close_if_unusable_or_obsolete()

@@ -12,7 +12,7 @@ import threading
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 
 _sqlite_writer = threading.RLock()
 
@@ -20,3 +20,10 @@ _sqlite_writer = threading.RLock()
 def write_turn() -> AbstractContextManager[Any]:
     """`with write_turn(), transaction.atomic(): …` for every write transaction on a hot path."""
     return _sqlite_writer if connection.vendor == "sqlite" else nullcontext()
+
+
+def release_broken_connections() -> None:
+    """Drop this thread's broken database connections (reopened on next use), for long-lived writer
+    threads, which have no request cycle to do it for them."""
+    for conn in connections.all(initialized_only=True):
+        conn.close_if_unusable_or_obsolete()
