@@ -1,0 +1,197 @@
+"""detect → rectify → recognise (two recognisers, grammar decoding) → colour → confidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from anfang.anpr import grammar, models
+from anfang.anpr.color import plate_color
+from anfang.anpr.detect import Detection, detect
+from anfang.anpr.image import ImageInput, load
+
+Point = tuple[int, int]
+UInt8Image = npt.NDArray[np.uint8]
+
+
+@dataclass(frozen=True)
+class PlateRead:
+    """One plate read in a picture: normalised text, colour, confidence 0-1, box and corners (pixels).
+
+    `box` is (x1, y1, x2, y2); `corners` are the plate's corners clockwise from the top left.
+    """
+
+    text: str
+    color: str
+    confidence: float
+    box: tuple[int, int, int, int]
+    corners: tuple[Point, Point, Point, Point]
+
+
+@dataclass
+class Settings:
+    """Tunable constants (measured on the public set with bench/anpr.py; see the decision record)."""
+
+    work_size: int = 640  # long side the detector sees
+    min_work_size: int = 320  # small pictures are upscaled to this before detection
+    detect_threshold: float = 0.5
+    margin_x: float = 0.04  # plate width added left and right before rectifying
+    margin_y: float = 0.12  # plate height added above and below
+    plate_height: int = 48  # rectified single-row plate: height × width
+    plate_width: int = 168
+    two_row_aspect: float = 2.3  # width/height below this: a two-row plate
+    weights: tuple[float, float] = (0.6, 1.0)  # plate recogniser, PP-OCR recogniser
+    min_confidence: float = 0.3
+    max_plates: int = 8
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+SETTINGS: Final = Settings()
+
+
+def read(image: ImageInput, settings: Settings = SETTINGS) -> list[PlateRead]:
+    """Every plate read in the picture, most confident first (`AnprError` for an unreadable image)."""
+    bgr = load(image)
+    height, width = bgr.shape[:2]
+    detections = _detect(bgr, settings)
+    reads: list[PlateRead] = []
+    for det in detections[: settings.max_plates]:
+        corners = _order(det.corners)
+        whole = bool(det.box[0] == 0 and det.box[1] == 0 and det.box[2] == width and det.box[3] == height)
+        plate = _rectify(bgr, corners, settings, whole)
+        reading, text_conf = _recognise(plate, settings)
+        if reading is None:
+            continue
+        conf = text_conf * min(1.0, det.score / 0.9)
+        if conf < settings.min_confidence:
+            continue
+        box = _clip_box(det.box, width, height)
+        reads.append(
+            PlateRead(
+                text=reading.text,
+                color=str(plate_color(plate)),
+                confidence=round(float(conf), 4),
+                box=box,
+                corners=tuple((int(round(x)), int(round(y))) for x, y in corners),  # type: ignore[arg-type]
+            )
+        )
+    return _unique(sorted(reads, key=lambda r: r.confidence, reverse=True))
+
+
+def _unique(reads: list[PlateRead]) -> list[PlateRead]:
+    """The same plate text twice (overlapping detections) is one plate."""
+    seen: set[str] = set()
+    out = []
+    for r in reads:
+        if r.text not in seen:
+            seen.add(r.text)
+            out.append(r)
+    return out
+
+
+def _detect(bgr: UInt8Image, settings: Settings) -> list[Detection]:
+    """Detections in full-image coordinates, from a picture scaled to the work size."""
+    height, width = bgr.shape[:2]
+    long_side = max(height, width)
+    scale = settings.work_size / long_side if long_side > settings.work_size else 1.0
+    if long_side * scale < settings.min_work_size:
+        scale = settings.min_work_size / long_side
+    work = (
+        bgr
+        if scale == 1.0
+        else cv2.resize(
+            bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+        )
+    )
+    found = [
+        Detection(d.score, d.box / scale, d.corners / scale) for d in detect(work, settings.detect_threshold)
+    ]
+    if _plate_shaped(width, height) and (settings.extra.get("crop_always") or not found):
+        # A picture that is itself a plate (cameras send plate crops): the whole picture is the plate.
+        corners = np.array([[width, height], [0, height], [0, 0], [width, 0]], dtype=np.float32)
+        box = np.array([0, 0, width, height], dtype=np.float32)
+        return [Detection(0.9, box, corners)]
+    return found
+
+
+def _plate_shaped(width: int, height: int) -> bool:
+    """Plates are 440×140 (one row) or 440×220 (two rows) mm; a picture that shape may be a plate crop."""
+    return 1.6 <= width / max(1, height) <= 6.0 and max(width, height) <= 400
+
+
+def _order(corners: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """The detector's corners (right-bottom, left-bottom, left-top, right-top) clockwise from top left."""
+    rb, lb, lt, rt = corners
+    return np.array([lt, rt, rb, lb], dtype=np.float32)
+
+
+def _clip_box(box: npt.NDArray[np.float32], width: int, height: int) -> tuple[int, int, int, int]:
+    x1, y1, x2, y2 = (float(v) for v in box)
+    return (
+        int(max(0, min(width - 1, round(x1)))),
+        int(max(0, min(height - 1, round(y1)))),
+        int(max(0, min(width - 1, round(x2)))),
+        int(max(0, min(height - 1, round(y2)))),
+    )
+
+
+def _rectify(
+    bgr: UInt8Image, corners: npt.NDArray[np.float32], settings: Settings, whole: bool = False
+) -> UInt8Image:
+    """The plate warped flat from its corners (lt, rt, rb, lb), with a margin; off-image parts padded."""
+    lt, rt, rb, lb = corners
+    across = ((rt - lt) + (rb - lb)) / 2
+    down = ((lb - lt) + (rb - rt)) / 2
+    mx, my = across * settings.margin_x, down * settings.margin_y
+    if whole:
+        mx, my = mx * 0, my * 0
+    source = np.array([lt - mx - my, rt + mx - my, rb + mx + my, lb - mx + my], dtype=np.float32)
+    w = float(np.linalg.norm(across))
+    h = float(np.linalg.norm(down))
+    if h > 0 and w / h < settings.two_row_aspect:
+        out_w, out_h = settings.plate_width, settings.plate_width // 2
+    else:
+        out_w, out_h = settings.plate_width, settings.plate_height
+    target = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(source, target)
+    return cv2.warpPerspective(
+        bgr, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+def _to_single_row(plate: UInt8Image, settings: Settings) -> UInt8Image:
+    """A two-row plate (province and letter above, serial below) laid out as one row."""
+    height, width = plate.shape[:2]
+    split = int(height * 0.38)
+    top = plate[:split, int(width * 0.15) : int(width * 0.85)]
+    bottom = plate[split:, :]
+    h = settings.plate_height
+    top = cv2.resize(top, (max(1, int(top.shape[1] * h / top.shape[0] * 0.6)), h))
+    bottom = cv2.resize(bottom, (max(1, int(bottom.shape[1] * h / bottom.shape[0])), h))
+    return np.ascontiguousarray(np.hstack([top, bottom]))
+
+
+def _run(recogniser: models.Recogniser, plate: UInt8Image) -> npt.NDArray[np.float32]:
+    height = recogniser.height
+    width = max(height, int(round(plate.shape[1] * height / plate.shape[0])))
+    x = cv2.resize(plate, (width, height), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 127.5 - 1.0
+    session = recogniser.session
+    out = session.run(None, {session.get_inputs()[0].name: x.transpose(2, 0, 1)[None]})[0][0]
+    return grammar.fold(out, recogniser.characters)
+
+
+def _recognise(plate: UInt8Image, settings: Settings) -> tuple[grammar.Reading | None, float]:
+    """Both recognisers' grammatical readings, voted."""
+    height, width = plate.shape[:2]
+    if width / height < settings.two_row_aspect:
+        plate = _to_single_row(plate, settings)
+    options = [
+        grammar.decode(_run(models.plate_recogniser(), plate)),
+        grammar.decode(_run(models.ocr_recogniser(), plate)),
+    ]
+    reading = grammar.combine(options, settings.weights)
+    return reading, grammar.confidence(reading)
