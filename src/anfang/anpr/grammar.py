@@ -181,22 +181,29 @@ def _align(folded: FloatArray, blank: FloatArray, template: Template) -> Reading
     return Reading(template.name, total / max(steps, 1), tuple(choices))
 
 
-def combine(readings: Sequence[Sequence[Reading]], weights: Sequence[float] | None = None) -> Reading:
-    """Vote several recognisers: templates by summed score, then characters by summed probability."""
-    weights = list(weights or [1.0] * len(readings))
-    by_template: dict[str, list[tuple[float, Reading]]] = {}
-    for weight, options in zip(weights, readings, strict=True):
+def combine(
+    readings: Sequence[Sequence[Reading]],
+    weights: Sequence[float],
+    province_weights: Sequence[float] | None = None,
+) -> Reading:
+    """Vote several recognisers: the template by summed score, then each character by summed probability.
+
+    `province_weights` replace `weights` for the first character: a recogniser trained on one
+    province's plates is sure of that province too often.
+    """
+    by_template: dict[str, list[tuple[int, Reading]]] = {}
+    for index, options in enumerate(readings):
         for reading in options:
-            by_template.setdefault(reading.template, []).append((weight, reading))
-    best_name = max(by_template, key=lambda name: sum(w * r.log_score for w, r in by_template[name]))
+            by_template.setdefault(reading.template, []).append((index, reading))
+    best_name = max(by_template, key=lambda name: sum(weights[i] * r.log_score for i, r in by_template[name]))
     voters = by_template[best_name]
-    total_weight = sum(w for w, _ in voters)
-    first = voters[0][1]
     choices = []
-    for position, (allowed, _) in enumerate(first.choices):
-        probs = sum(w * r.choices[position][1] for w, r in voters) / total_weight
+    for position, (allowed, _) in enumerate(voters[0][1].choices):
+        w = province_weights if position == 0 and province_weights is not None else weights
+        total = sum(w[i] for i, _ in voters) or 1.0
+        probs = sum(w[i] * r.choices[position][1] for i, r in voters) / total
         choices.append((allowed, np.asarray(probs, dtype=np.float32)))
-    score = sum(w * r.log_score for w, r in voters) / total_weight
+    score = sum(weights[i] * r.log_score for i, r in voters) / (sum(weights[i] for i, _ in voters) or 1.0)
     return Reading(best_name, score, tuple(choices))
 
 

@@ -38,14 +38,17 @@ class Settings:
 
     work_size: int = 640  # long side the detector sees
     min_work_size: int = 320  # small pictures are upscaled to this before detection
-    detect_threshold: float = 0.5
-    margin_x: float = 0.04  # plate width added left and right before rectifying
+    large_work_size: int = 1024  # second look when nothing was sure at the work size
+    sure_score: float = 0.7
+    detect_threshold: float = 0.2
+    margin_x: float = 0.08  # plate width added left and right before rectifying
     margin_y: float = 0.12  # plate height added above and below
     plate_height: int = 48  # rectified single-row plate: height × width
     plate_width: int = 168
     two_row_aspect: float = 2.3  # width/height below this: a two-row plate
     weights: tuple[float, float] = (0.6, 1.0)  # plate recogniser, PP-OCR recogniser
-    min_confidence: float = 0.3
+    province_weights: tuple[float, float] = (0.3, 1.0)  # the plate recogniser over-reads 皖 (CCPD)
+    min_confidence: float = 0.08
     max_plates: int = 8
     extra: dict[str, float] = field(default_factory=dict)
 
@@ -94,28 +97,55 @@ def _unique(reads: list[PlateRead]) -> list[PlateRead]:
 
 
 def _detect(bgr: UInt8Image, settings: Settings) -> list[Detection]:
-    """Detections in full-image coordinates, from a picture scaled to the work size."""
+    """Detections in full-image coordinates, best first.
+
+    First at the work size; when nothing there is sure, again at a larger size (small or tilted plates
+    in big pictures), merged. A picture that is itself a plate is taken whole.
+    """
     height, width = bgr.shape[:2]
+    found = _detect_at(bgr, settings.work_size, settings)
     long_side = max(height, width)
-    scale = settings.work_size / long_side if long_side > settings.work_size else 1.0
-    if long_side * scale < settings.min_work_size:
-        scale = settings.min_work_size / long_side
-    work = (
-        bgr
-        if scale == 1.0
-        else cv2.resize(
-            bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-        )
-    )
-    found = [
-        Detection(d.score, d.box / scale, d.corners / scale) for d in detect(work, settings.detect_threshold)
-    ]
-    if _plate_shaped(width, height) and (settings.extra.get("crop_always") or not found):
+    if (not found or found[0].score < settings.sure_score) and long_side > settings.work_size:
+        found = _merge(found + _detect_at(bgr, min(long_side, settings.large_work_size), settings))
+    if _plate_shaped(width, height) and not found:
         # A picture that is itself a plate (cameras send plate crops): the whole picture is the plate.
         corners = np.array([[width, height], [0, height], [0, 0], [width, 0]], dtype=np.float32)
         box = np.array([0, 0, width, height], dtype=np.float32)
         return [Detection(0.9, box, corners)]
     return found
+
+
+def _detect_at(bgr: UInt8Image, size: int, settings: Settings) -> list[Detection]:
+    height, width = bgr.shape[:2]
+    long_side = max(height, width)
+    scale = size / long_side if long_side > size else 1.0
+    if long_side * scale < settings.min_work_size:
+        scale = settings.min_work_size / long_side
+    if scale == 1.0:
+        work = bgr
+    else:
+        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+        work = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=interpolation)
+    return [
+        Detection(d.score, d.box / scale, d.corners / scale) for d in detect(work, settings.detect_threshold)
+    ]
+
+
+def _merge(found: list[Detection]) -> list[Detection]:
+    """One detection per plate across scales: the best scoring of overlapping ones."""
+    kept: list[Detection] = []
+    for det in sorted(found, key=lambda d: d.score, reverse=True):
+        if all(_overlap(det.box, k.box) < 0.3 for k in kept):
+            kept.append(det)
+    return kept
+
+
+def _overlap(a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]) -> float:
+    w = max(0.0, float(min(a[2], b[2]) - max(a[0], b[0])))
+    h = max(0.0, float(min(a[3], b[3]) - max(a[1], b[1])))
+    inter = w * h
+    union = float((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1])) - inter
+    return inter / union if union > 0 else 0.0
 
 
 def _plate_shaped(width: int, height: int) -> bool:
@@ -185,13 +215,21 @@ def _run(recogniser: models.Recogniser, plate: UInt8Image) -> npt.NDArray[np.flo
 
 
 def _recognise(plate: UInt8Image, settings: Settings) -> tuple[grammar.Reading | None, float]:
-    """Both recognisers' grammatical readings, voted."""
+    """Both recognisers' grammatical readings, voted; an ambiguous shape is read both ways."""
     height, width = plate.shape[:2]
+    layouts = [plate]
     if width / height < settings.two_row_aspect:
-        plate = _to_single_row(plate, settings)
-    options = [
-        grammar.decode(_run(models.plate_recogniser(), plate)),
-        grammar.decode(_run(models.ocr_recogniser(), plate)),
-    ]
-    reading = grammar.combine(options, settings.weights)
-    return reading, grammar.confidence(reading)
+        single = cv2.resize(
+            plate, (settings.plate_width, settings.plate_height), interpolation=cv2.INTER_AREA
+        )
+        layouts = [_to_single_row(plate, settings), single]
+    best: grammar.Reading | None = None
+    for layout in layouts:
+        options = [
+            grammar.decode(_run(models.plate_recogniser(), layout)),
+            grammar.decode(_run(models.ocr_recogniser(), layout)),
+        ]
+        reading = grammar.combine(options, settings.weights, settings.province_weights)
+        if best is None or reading.log_score > best.log_score:
+            best = reading
+    return best, grammar.confidence(best) if best else 0.0
