@@ -79,7 +79,8 @@ class Settings:
     queries: int = field(default_factory=lambda: _env_int("BENCH_VEHICLE_QUERIES", 200))
     seconds: int = field(default_factory=lambda: _env_int("BENCH_VEHICLE_SECONDS", 60))
     rate: int = field(default_factory=lambda: _env_int("BENCH_VEHICLE_RATE", 100))
-    threads: int = field(default_factory=lambda: _env_int("BENCH_VEHICLE_THREADS", 4))
+    threads: int = field(default_factory=lambda: _env_int("BENCH_VEHICLE_THREADS", 12))
+    web_workers: int = field(default_factory=lambda: _env_int("BENCH_VEHICLE_WEB_WORKERS", 1))
     ingest: tuple[str, ...] = field(
         default_factory=lambda: tuple(
             m.strip()
@@ -653,7 +654,8 @@ def ingest(cfg: Settings, world: World, mode: str = "inprocess") -> Rows:
         if connection.vendor == "sqlite":
             env["ANFANG_DATA_DIR"] = str(Path(connection.settings_dict["NAME"]).parent)
         port = load.free_port()
-        argv = [_anfang(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+        argv = [_anfang(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+        argv += ["--workers", str(cfg.web_workers)]
         log_path = Path(tempfile.mkdtemp(prefix="anfang-bench-veh-")) / "web.log"
         server = load.Process("web", argv, env, log_path, port=port).start()
         clients = [httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) for _ in range(cfg.threads)]
@@ -740,6 +742,8 @@ def ingest(cfg: Settings, world: World, mode: str = "inprocess") -> Rows:
             close_old_connections()
 
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(cfg.threads)]
+    web_pid = server.proc.pid if server is not None and server.proc is not None else 0
+    cpu_before = load.cpu_seconds(web_pid) if web_pid else 0.0
     began = time.perf_counter()
     if cfg.threads == 1:  # in the caller's thread (the tests' in-memory database)
         worker(0)
@@ -749,6 +753,9 @@ def ingest(cfg: Settings, world: World, mode: str = "inprocess") -> Rows:
         for t in threads:
             t.join()
     elapsed = time.perf_counter() - began
+    cpu_ms = 0.0
+    if web_pid:
+        cpu_ms = (load.cpu_seconds(web_pid) - cpu_before) * 1000 / max(len(decided), 1)
     waited = time.perf_counter()
     while time.perf_counter() - waited < 120:  # let the gate dispatcher finish the queue
         if not Passage.objects.filter(pk__gte=first_new, gate_status="pending").exists():
@@ -794,13 +801,15 @@ def ingest(cfg: Settings, world: World, mode: str = "inprocess") -> Rows:
         (
             f"ingest {cfg.rate} plate events/s × {cfg.seconds} s, 2 photos each (~{size} kB), "
             + (
-                f"{cfg.threads} threads → `POST /api/v1/passages` (`anfang serve --workers 1`)"
+                f"{cfg.threads} threads → `POST /api/v1/passages` "
+                f"(`anfang serve --workers {cfg.web_workers}`)"
                 if mode == "http"
                 else f"{cfg.threads} threads calling `record_passage` in process"
             ),
             f"{len(decided):,} of {total:,} stored ({stored:,} rows) in {elapsed:.1f} s "
             f"({len(decided) / elapsed:.0f}/s), {len(errors)} errors"
-            + (f" (first: {errors[0][:80]})" if errors else ""),
+            + (f" (first: {errors[0][:80]})" if errors else "")
+            + (f"; CPU time per passage: web {cpu_ms:.1f} ms (barrier commands included)" if server else ""),
         ),
         (f"{mode}: plate → gate decision stored (target p99 < 200 ms)", load.summary_ms(decided)),
         (

@@ -24,9 +24,11 @@ from django.utils.translation import gettext as _
 
 from anfang.core.db import write_turn
 from anfang.core.errors import DomainError
+from anfang.core.hot_cache import HotCache
 from anfang.core.tenancy import Perm, communities_for, has_perm
 from anfang.devices.models import Device
 from anfang.integrations.events import Picture
+from anfang.sites.models import Community
 from anfang.vehicles import plates
 from anfang.vehicles.choices import (
     DecisionChoices,
@@ -95,9 +97,16 @@ class PassageResult:
     alarm_id: int | None = None
 
 
+# Read for every plate read and changed rarely (a lane's own save clears it in this process at once).
+_lanes: HotCache[int, Lane | None] = HotCache("vehicles.lanes", Lane, Community)
+
+
 def lane_for(device: Device) -> Lane | None:
     """The lane a plate camera watches (one camera, one lane)."""
-    return Lane.objects.filter(camera=device).select_related("community").order_by("pk").first()
+    return _lanes.get(
+        device.pk,
+        lambda: Lane.objects.filter(camera=device).select_related("community").order_by("pk").first(),
+    )
 
 
 def record_passage(
@@ -115,10 +124,7 @@ def record_passage(
     # Photos are written before the transaction: the disk must not hold the write lock (SQLite).
     pictures = _save_pictures(read)
     with write_turn(), transaction.atomic():
-        existing = _existing(device, read.external_id)
-        if existing is not None:
-            transaction.on_commit(lambda: _delete_files(pictures.values()))
-            return existing
+        # A repeat is rare: the unique (device, external id) index finds it below, one query fewer here.
         decision = decide(device.community_id, lane, plate, direction, read.occurred_at)
         passage = Passage(
             community_id=device.community_id,
@@ -151,7 +157,7 @@ def record_passage(
         try:
             with transaction.atomic():
                 passage.save(force_insert=True)
-        except IntegrityError:  # two copies racing: the unique index kept the first
+        except IntegrityError:  # a repeat, or two copies racing: the unique index kept the first
             existing = _existing(device, read.external_id)
             if existing is None:
                 raise
