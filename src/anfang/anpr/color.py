@@ -23,6 +23,8 @@ _HUES: Final = (
 _MIN_SATURATION: Final = 70
 _MIN_VALUE: Final = 50
 _SATURATED_SHARE: Final = 0.2
+_TINT_SATURATION: Final = 18
+_TINTED_SHARE: Final = 0.3
 
 
 def plate_color(bgr: npt.NDArray[np.uint8]) -> PlateColor:
@@ -38,11 +40,23 @@ def plate_color(bgr: npt.NDArray[np.uint8]) -> PlateColor:
     hue, sat, val = hsv[:, 0].astype(int), hsv[:, 1].astype(int), hsv[:, 2].astype(int)
     saturated = (sat >= _MIN_SATURATION) & (val >= _MIN_VALUE)
     if saturated.mean() >= _SATURATED_SHARE:
-        counts = {
-            color: int(np.count_nonzero(saturated & (hue >= lo) & (hue <= hi))) for color, lo, hi in _HUES
-        }
-        best = max(counts, key=lambda c: counts[c])
-        if counts[best] > 0:
+        best = _dominant_hue(hue[saturated])
+        if best is not None:
             return best
-    # Unsaturated: a white plate is mostly bright, a black one mostly dark (its white characters aside).
-    return PlateColor.WHITE if float(np.median(val)) >= 128 else PlateColor.BLACK
+    # Washed out or dim: the characters' polarity says which family. Light characters on a dark ground
+    # are a blue plate (grey-blue when faded) or a black one; dark characters a white, yellow or green.
+    low, middle, high = np.percentile(val, (10, 50, 90))
+    light_text = (high - middle) > (middle - low)
+    tinted = (sat >= _TINT_SATURATION) & (val >= _MIN_VALUE // 2)
+    tint = _dominant_hue(hue[tinted]) if tinted.mean() >= _TINTED_SHARE else None
+    if light_text:
+        return PlateColor.BLUE if tint is PlateColor.BLUE else PlateColor.BLACK
+    if tint in (PlateColor.YELLOW, PlateColor.GREEN):
+        return tint
+    return PlateColor.WHITE
+
+
+def _dominant_hue(hues: npt.NDArray[np.int_]) -> PlateColor | None:
+    counts = {color: int(np.count_nonzero((hues >= lo) & (hues <= hi))) for color, lo, hi in _HUES}
+    best = max(counts, key=lambda c: counts[c])
+    return best if counts[best] > 0 else None

@@ -31,6 +31,7 @@ from anfang.vehicles.plates import (
 FloatArray = npt.NDArray[np.float32]
 
 SUFFIXES: Final = "挂学警港澳"
+_MAINLAND_SUFFIXES: Final = "挂学警"  # 港 and 澳 end only 粤Z plates
 DIGITS: Final = "0123456789"
 # Every character a plate can hold, in a fixed order (the columns of a folded probability matrix).
 ALPHABET: Final = PROVINCES + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + DIGITS + SUFFIXES
@@ -50,7 +51,10 @@ _KINDS: Final[dict[str, str]] = {
     "serial": SERIAL_CHARS,
     "digit": DIGITS,
     "energy": NEW_ENERGY_LETTERS,
-    "last": SERIAL_CHARS + SUFFIXES,
+    "last": SERIAL_CHARS + _MAINLAND_SUFFIXES,
+    "guangdong": "粤",
+    "z": "Z",
+    "hong_kong_macau": "港澳",
 }
 
 
@@ -65,6 +69,9 @@ class Template:
 TEMPLATES: Final = (
     # Ordinary, trailer, coach, police, Hong Kong and Macau: the last place may be a red suffix.
     Template("ordinary", ("province", "letter", "serial", "serial", "serial", "serial", "last")),
+    Template(
+        "hong_kong_macau", ("guangdong", "z", "serial", "serial", "serial", "serial", "hong_kong_macau")
+    ),
     # GA 36-2018 new energy: small (letter first, then four digits) and large (five digits, then letter).
     Template(
         "new_energy_small", ("province", "letter", "energy", "serial", "digit", "digit", "digit", "digit")
@@ -153,12 +160,16 @@ def _align(folded: FloatArray, blank: FloatArray, template: Template) -> Reading
     if states > 1:
         score[1] = emit[0, 1]
     back = np.zeros((steps, states), dtype=np.int8)  # 0 stay, 1 from previous state, 2 skip a blank
-    skip_ok = np.zeros(states, dtype=bool)
-    skip_ok[3::2] = True  # a character may follow the previous character directly
+    char_state = np.zeros(states, dtype=bool)
+    char_state[3::2] = True
+    # CTC: a character follows the previous one without a blank only where the reading changes (two
+    # steps of the same character are one character).
+    top = folded.argmax(axis=1)
+    changed = np.concatenate(([False], top[1:] != top[:-1]))
     for t in range(1, steps):
         prev1 = np.concatenate(([neg], score[:-1]))
         prev2 = np.concatenate(([neg, neg], score[:-2]))
-        prev2 = np.where(skip_ok, prev2, neg)
+        prev2 = np.where(char_state & changed[t], prev2, neg)
         stacked = np.stack([score, prev1, prev2])
         choice = stacked.argmax(axis=0)
         score = stacked[choice, np.arange(states)] + emit[t]
