@@ -82,9 +82,16 @@ class Lane(CommunityScopedModel):
     barrier_channel = models.PositiveSmallIntegerField(_("道闸通道"), default=1)
     barrier_username = models.CharField(_("道闸用户名"), max_length=60, blank=True)
     barrier_password = models.CharField(_("道闸密码"), max_length=120, blank=True)
+    # A plain camera's video (RTSP URL or file path): anfang reads the plates itself (`anfang worker anpr`).
+    stream_url = models.CharField(
+        _("视频流地址"),
+        max_length=500,
+        blank=True,
+        help_text=_("普通摄像机的 RTSP 地址：由平台识别车牌（anfang worker anpr）。"),
+    )
 
-    # The password is a secret: never copy it into the change log.
-    audit_exclude = ("created_at", "updated_at", "barrier_password")
+    # The password is a secret, and a stream URL may carry one: never copy either into the change log.
+    audit_exclude = ("created_at", "updated_at", "barrier_password", "stream_url")
 
     class Meta:
         verbose_name = pgettext_lazy("singular", "车道")
