@@ -178,3 +178,41 @@ def test_a_passage_arrives_live_the_guard_opens_it_and_search_finds_it(
     expect(rows.first.locator("img.thumb")).to_be_visible()
     screenshot(page, "search")
     on_phone(page, screenshot, "search")
+
+
+def _english(msgid: str) -> str:
+    from django.utils import translation
+
+    with translation.override("en"):
+        return translation.gettext(msgid)
+
+
+def test_the_lane_screen_and_the_search_read_in_english(
+    page: Page, live_server: Any, gate: Any, settings: Any, tmp_path: Path, screenshot: Callable[..., Path]
+) -> None:
+    """A guard who reads English: the lane screen and the search, with the decision and its reason."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    factories.user("guard_a", community=gate.tenancy.a, role=RoleChoices.GUARD)
+    arrive(gate, "辽H99999", "cam-1")
+    login(page, "guard_a")
+    background = Background(page)
+    page.route(_background, background)
+    with background.held():
+        page.goto("/c/a/lanes/E-IN/", wait_until="commit")
+    with background.held(), page.expect_navigation(wait_until="commit"):
+        page.select_option("#switch-language", "en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    current = page.locator("section[data-current]")
+    expect(current.locator(".plate-big")).to_have_text("辽H99999")
+    expect(current).to_contain_text(_english("请保安确认"))
+    expect(current).to_contain_text(_english("陌生车辆"))
+    expect(current.get_by_role("button", name=_english("放行"), exact=True)).to_be_visible()
+    screenshot(page, "lane-en")
+
+    with background.held():
+        page.goto("/c/a/passages/?plate=H99*", wait_until="commit")
+    rows = page.locator("tr[data-passage]")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(_english("陌生车辆"))
+    expect(page.get_by_role("button", name=_english("查询"))).to_be_visible()
+    screenshot(page, "search-en")
