@@ -163,8 +163,8 @@ def run(log: Callable[[str], None] = print) -> Rows:
         ),
         (
             f"ANPR memory over {repeat:,} scene reads (cycling)",
-            f"RSS {rss_before:.0f} MiB before, {rss_after:.0f} MiB after ({loop_s / max(1, repeat) * 1000:.0f} ms "
-            "per image)",
+            f"RSS {rss_before:.0f} MiB before, {rss_after:.0f} MiB after "
+            f"({loop_s / max(1, repeat) * 1000:.0f} ms per image)",
         ),
         ("ANPR misses (file expected→got)", misses or "none"),
     ]

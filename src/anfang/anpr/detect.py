@@ -81,9 +81,9 @@ def detect(bgr: npt.NDArray[np.uint8], threshold: float = 0.5, nms: float = 0.3)
     if keep.size == 0:
         return []
     p = priors[keep]
-    l = loc[0, keep]
-    centre = p[:, :2] + l[:, :2] * _VARIANCE[0] * p[:, 2:]
-    size = p[:, 2:] * np.exp(l[:, 2:] * _VARIANCE[1])
+    offsets = loc[0, keep]
+    centre = p[:, :2] + offsets[:, :2] * _VARIANCE[0] * p[:, 2:]
+    size = p[:, 2:] * np.exp(offsets[:, 2:] * _VARIANCE[1])
     scale = np.array([width, height], dtype=np.float32)
     boxes = np.concatenate([(centre - size / 2) * scale, (centre + size / 2) * scale], axis=1)
     lm = landms[0, keep].reshape(-1, 4, 2)

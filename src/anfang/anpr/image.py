@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import warnings
 from pathlib import Path
 from typing import Final
@@ -12,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from anfang.anpr.errors import AnprError
+from anfang.anpr.errors import AnprError, _
 
 # Larger pictures are refused before decoding: a forged header must not make us allocate gigabytes.
 MAX_PIXELS: Final = 50_000_000
@@ -32,47 +33,64 @@ def load(image: ImageInput) -> npt.NDArray[np.uint8]:
         try:
             size = path.stat().st_size
             if size > MAX_BYTES:
-                raise AnprError(f"{path.name}: file too large ({size} bytes)")
+                raise AnprError(
+                    "too_large", _("{name}：文件过大（{size} 字节）").format(name=path.name, size=size)
+                )
             data = path.read_bytes()
         except OSError as exc:
-            raise AnprError(f"{path.name}: cannot read file ({exc.strerror or exc})") from None
+            reason = exc.strerror or str(exc)
+            raise AnprError(
+                "unreadable_file", _("{name}：无法读取文件（{reason}）").format(name=path.name, reason=reason)
+            ) from None
         return _decode(data, path.name)
-    raise AnprError(f"unsupported image type {type(image).__name__}")
+    raise AnprError("unsupported_input", _("不支持的图像类型：{kind}").format(kind=type(image).__name__))
 
 
 def _decode(data: bytes, name: str) -> npt.NDArray[np.uint8]:
     if not data:
-        raise AnprError(f"{name}: empty file")
+        raise AnprError("empty", _("{name}：文件为空").format(name=name))
     if len(data) > MAX_BYTES:
-        raise AnprError(f"{name}: file too large ({len(data)} bytes)")
+        raise AnprError("too_large", _("{name}：文件过大（{size} 字节）").format(name=name, size=len(data)))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with Image.open(io.BytesIO(data)) as picture:
                 width, height = picture.size
                 if width <= 0 or height <= 0:
-                    raise AnprError(f"{name}: image has no pixels")
+                    raise AnprError("not_an_image", _("{name}：图像没有像素").format(name=name))
                 if width * height > MAX_PIXELS:
-                    raise AnprError(f"{name}: image too large ({width}×{height} pixels)")
+                    raise AnprError(
+                        "too_large",
+                        _("{name}：图像过大（{width}×{height} 像素）").format(
+                            name=name, width=width, height=height
+                        ),
+                    )
                 picture.load()
                 upright = ImageOps.exif_transpose(picture) or picture
                 rgb = upright.convert("RGB")
     except AnprError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise AnprError(f"{name}: not a readable image ({exc})") from None
+    except Image.DecompressionBombError:
+        raise AnprError("too_large", _("{name}：图像过大").format(name=name)) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error) as exc:
+        raise AnprError(
+            "not_an_image", _("{name}：不是可读取的图像（{reason}）").format(name=name, reason=exc)
+        ) from None
     array = np.asarray(rgb, dtype=np.uint8)
     return np.ascontiguousarray(array[:, :, ::-1])
 
 
 def _from_array(array: npt.NDArray[np.generic]) -> npt.NDArray[np.uint8]:
     if array.size == 0 or array.ndim not in (2, 3):
-        raise AnprError(f"image array of shape {array.shape} is not a picture")
+        raise AnprError("not_an_image", _("形状为 {shape} 的数组不是图像").format(shape=array.shape))
     if array.shape[0] * array.shape[1] > MAX_PIXELS:
-        raise AnprError(f"image too large ({array.shape[1]}×{array.shape[0]} pixels)")
+        raise AnprError(
+            "too_large",
+            _("图像过大（{width}×{height} 像素）").format(width=array.shape[1], height=array.shape[0]),
+        )
     if array.dtype != np.uint8:
         if not np.issubdtype(array.dtype, np.number):
-            raise AnprError(f"image array of type {array.dtype} is not a picture")
+            raise AnprError("not_an_image", _("类型为 {dtype} 的数组不是图像").format(dtype=array.dtype))
         array = np.clip(np.nan_to_num(array.astype(np.float64)), 0, 255).astype(np.uint8)
     if array.ndim == 2:
         array = np.repeat(array[:, :, None], 3, axis=2)
@@ -82,5 +100,5 @@ def _from_array(array: npt.NDArray[np.generic]) -> npt.NDArray[np.uint8]:
     elif channels == 4:
         array = array[:, :, :3]
     elif channels != 3:
-        raise AnprError(f"image array with {channels} channels is not a picture")
+        raise AnprError("not_an_image", _("{channels} 个通道的数组不是图像").format(channels=channels))
     return np.ascontiguousarray(array, dtype=np.uint8)

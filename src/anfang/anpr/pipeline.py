@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import cv2
 import numpy as np
@@ -15,7 +15,8 @@ from anfang.anpr.detect import Detection, detect
 from anfang.anpr.image import ImageInput, load
 
 Point = tuple[int, int]
-UInt8Image = npt.NDArray[np.uint8]
+# BGR uint8 pictures; OpenCV's stubs type its results loosely, so the alias is loose too.
+UInt8Image = npt.NDArray[Any]
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def read(image: ImageInput, settings: Settings = SETTINGS) -> list[PlateRead]:
                 color=str(plate_color(plate)),
                 confidence=round(float(conf), 4),
                 box=box,
-                corners=tuple((int(round(x)), int(round(y))) for x, y in corners),  # type: ignore[arg-type]
+                corners=_points(corners),
             )
         )
     return _unique(sorted(reads, key=lambda r: r.confidence, reverse=True))
@@ -159,6 +160,11 @@ def _order(corners: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return np.array([lt, rt, rb, lb], dtype=np.float32)
 
 
+def _points(corners: npt.NDArray[np.float32]) -> tuple[Point, Point, Point, Point]:
+    lt, rt, rb, lb = ((round(float(x)), round(float(y))) for x, y in corners)
+    return lt, rt, rb, lb
+
+
 def _clip_box(box: npt.NDArray[np.float32], width: int, height: int) -> tuple[int, int, int, int]:
     x1, y1, x2, y2 = (float(v) for v in box)
     return (
@@ -207,7 +213,7 @@ def _to_single_row(plate: UInt8Image, settings: Settings) -> UInt8Image:
 
 def _run(recogniser: models.Recogniser, plate: UInt8Image) -> npt.NDArray[np.float32]:
     height = recogniser.height
-    width = max(height, int(round(plate.shape[1] * height / plate.shape[0])))
+    width = max(height, round(plate.shape[1] * height / plate.shape[0]))
     x = cv2.resize(plate, (width, height), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 127.5 - 1.0
     session = recogniser.session
     out = session.run(None, {session.get_inputs()[0].name: x.transpose(2, 0, 1)[None]})[0][0]
