@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "anfang.alarms",
     "anfang.duty",
     "anfang.vehicles",
+    "anfang.anpr",
 ]
 
 MIDDLEWARE = [

@@ -31,7 +31,8 @@ class Sighting:
 
 @dataclass
 class Track:
-    """The reads taken to be one plate; only the best sighting keeps its payload (memory stays small)."""
+    """The reads taken to be one plate; only the best sighting of each reading keeps its payload (the
+    frame), so memory stays small and the picture kept shows the plate as voted."""
 
     id: int
     started_at: float
@@ -39,6 +40,7 @@ class Track:
     box: Box
     best: Sighting
     votes: list[tuple[str, str, float]] = field(default_factory=list)  # (text, colour, confidence)
+    best_by_text: dict[str, Sighting] = field(default_factory=dict)
     reported: bool = False  # already handed out early (a vehicle standing at the barrier)
 
     @property
@@ -51,6 +53,9 @@ class Track:
         self.box = sighting.box
         if sighting.confidence > self.best.confidence:
             self.best = sighting
+        known = self.best_by_text.get(sighting.text)
+        if known is None or sighting.confidence > known.confidence:
+            self.best_by_text[sighting.text] = sighting
 
     def texts(self) -> list[str]:
         return [text for text, _, _ in self.votes]
@@ -219,7 +224,7 @@ class Tracker:
             frames=track.frames,
             started_at=track.started_at,
             ended_at=track.last_seen,
-            best=track.best,
+            best=track.best_by_text.get(text, track.best),
         )
 
 
