@@ -30,6 +30,7 @@ class Detection:
     score: float
     box: npt.NDArray[np.float32]
     corners: npt.NDArray[np.float32]
+    whole: bool = False  # the whole picture taken as the plate (a plate crop)
 
 
 @functools.lru_cache(maxsize=16)

@@ -167,12 +167,19 @@ def _align(folded: FloatArray, blank: FloatArray, template: Template) -> Reading
     top = folded.argmax(axis=1)
     changed = np.concatenate(([False], top[1:] != top[:-1]))
     for t in range(1, steps):
-        prev1 = np.concatenate(([neg], score[:-1]))
-        prev2 = np.concatenate(([neg, neg], score[:-2]))
-        prev2 = np.where(char_state & changed[t], prev2, neg)
-        stacked = np.stack([score, prev1, prev2])
-        choice = stacked.argmax(axis=0)
-        score = stacked[choice, np.arange(states)] + emit[t]
+        prev1 = np.empty_like(score)
+        prev1[0] = neg
+        prev1[1:] = score[:-1]
+        best = np.maximum(score, prev1)
+        choice = (prev1 > score).astype(np.int8)
+        if changed[t]:
+            prev2 = np.full_like(score, neg)
+            prev2[2:] = score[:-2]
+            prev2[~char_state] = neg
+            skip = prev2 > best
+            best = np.where(skip, prev2, best)
+            choice[skip] = 2
+        score = best + emit[t]
         back[t] = choice
     end = states - 1 if score[states - 1] >= score[states - 2] else states - 2
     total = float(score[end])

@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 from typing import Final
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -65,6 +66,11 @@ def _decode(data: bytes, name: str) -> npt.NDArray[np.uint8]:
                             name=name, width=width, height=height
                         ),
                     )
+                # OpenCV decodes straight to BGR (and turns by EXIF) about twice as fast as Pillow;
+                # Pillow is the fallback for what OpenCV cannot decode, and names the error.
+                decoded = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+                if decoded is not None and decoded.size:
+                    return np.ascontiguousarray(decoded, dtype=np.uint8)
                 picture.load()
                 upright = ImageOps.exif_transpose(picture) or picture
                 rgb = upright.convert("RGB")

@@ -61,26 +61,23 @@ def read(image: ImageInput, settings: Settings = SETTINGS) -> list[PlateRead]:
     """Every plate read in the picture, most confident first (`AnprError` for an unreadable image)."""
     bgr = load(image)
     height, width = bgr.shape[:2]
-    detections = _detect(bgr, settings)
+    detections = _detect(bgr, settings)[: settings.max_plates]
+    corners = [_order(det.corners) for det in detections]
+    plates = [_rectify(bgr, c, settings, det.whole) for c, det in zip(corners, detections, strict=True)]
     reads: list[PlateRead] = []
-    for det in detections[: settings.max_plates]:
-        corners = _order(det.corners)
-        whole = bool(det.box[0] == 0 and det.box[1] == 0 and det.box[2] == width and det.box[3] == height)
-        plate = _rectify(bgr, corners, settings, whole)
-        reading, text_conf = _recognise(plate, settings)
-        if reading is None:
-            continue
-        conf = text_conf * min(1.0, det.score / 0.9)
+    for det, points, plate, reading in zip(
+        detections, corners, plates, _recognise(plates, settings), strict=True
+    ):
+        conf = grammar.confidence(reading) * min(1.0, det.score / 0.9)
         if conf < settings.min_confidence:
             continue
-        box = _clip_box(det.box, width, height)
         reads.append(
             PlateRead(
                 text=reading.text,
                 color=str(plate_color(plate)),
                 confidence=round(float(conf), 4),
-                box=box,
-                corners=_points(corners),
+                box=_clip_box(det.box, width, height),
+                corners=_points(points),
             )
         )
     return _unique(sorted(reads, key=lambda r: r.confidence, reverse=True))
@@ -112,7 +109,7 @@ def _detect(bgr: UInt8Image, settings: Settings) -> list[Detection]:
         # A picture that is itself a plate (cameras send plate crops): the whole picture is the plate.
         corners = np.array([[width, height], [0, height], [0, 0], [width, 0]], dtype=np.float32)
         box = np.array([0, 0, width, height], dtype=np.float32)
-        return [Detection(0.9, box, corners)]
+        return [Detection(0.9, box, corners, whole=True)]
     return found
 
 
@@ -211,31 +208,54 @@ def _to_single_row(plate: UInt8Image, settings: Settings) -> UInt8Image:
     return np.ascontiguousarray(np.hstack([top, bottom]))
 
 
-def _run(recogniser: models.Recogniser, plate: UInt8Image) -> npt.NDArray[np.float32]:
+def _run(recogniser: models.Recogniser, images: list[UInt8Image]) -> list[npt.NDArray[np.float32]]:
+    """Folded per-step probabilities of each image; images of one width go through in one batch."""
     height = recogniser.height
-    width = max(height, round(plate.shape[1] * height / plate.shape[0]))
-    x = cv2.resize(plate, (width, height), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 127.5 - 1.0
     session = recogniser.session
-    out = session.run(None, {session.get_inputs()[0].name: x.transpose(2, 0, 1)[None]})[0][0]
-    return grammar.fold(out, recogniser.characters)
-
-
-def _recognise(plate: UInt8Image, settings: Settings) -> tuple[grammar.Reading | None, float]:
-    """Both recognisers' grammatical readings, voted; an ambiguous shape is read both ways."""
-    height, width = plate.shape[:2]
-    layouts = [plate]
-    if width / height < settings.two_row_aspect:
-        single = cv2.resize(
-            plate, (settings.plate_width, settings.plate_height), interpolation=cv2.INTER_AREA
+    name = session.get_inputs()[0].name
+    out: list[npt.NDArray[np.float32]] = [np.empty(0, np.float32)] * len(images)
+    groups: dict[int, list[int]] = {}
+    for index, image in enumerate(images):
+        width = max(height, round(image.shape[1] * height / image.shape[0]))
+        groups.setdefault(width, []).append(index)
+    for width, indexes in groups.items():
+        batch = np.stack(
+            [cv2.resize(images[i], (width, height), interpolation=cv2.INTER_LINEAR) for i in indexes]
         )
-        layouts = [_to_single_row(plate, settings), single]
-    best: grammar.Reading | None = None
-    for layout in layouts:
-        options = [
-            grammar.decode(_run(models.plate_recogniser(), layout)),
-            grammar.decode(_run(models.ocr_recogniser(), layout)),
-        ]
-        reading = grammar.combine(options, settings.weights, settings.province_weights)
-        if best is None or reading.log_score > best.log_score:
-            best = reading
-    return best, grammar.confidence(best) if best else 0.0
+        x = (batch.astype(np.float32) / 127.5 - 1.0).transpose(0, 3, 1, 2)
+        probs = session.run(None, {name: x})[0]
+        for i, p in zip(indexes, probs, strict=True):
+            out[i] = grammar.fold(p, recogniser.characters)
+    return out
+
+
+def _layouts(plate: UInt8Image, settings: Settings) -> list[UInt8Image]:
+    """How to read a rectified plate: as it is, or, when its shape may be a two-row plate, both ways."""
+    height, width = plate.shape[:2]
+    if width / height >= settings.two_row_aspect:
+        return [plate]
+    single = cv2.resize(plate, (settings.plate_width, settings.plate_height), interpolation=cv2.INTER_AREA)
+    return [_to_single_row(plate, settings), single]
+
+
+def _recognise(plates: list[UInt8Image], settings: Settings) -> list[grammar.Reading]:
+    """Each plate's reading: both recognisers decoded with the grammar and voted; best layout kept."""
+    owners: list[int] = []
+    images: list[UInt8Image] = []
+    for index, plate in enumerate(plates):
+        for layout in _layouts(plate, settings):
+            owners.append(index)
+            images.append(layout)
+    if not images:
+        return []
+    first = _run(models.plate_recogniser(), images)
+    second = _run(models.ocr_recogniser(), images)
+    best: list[grammar.Reading | None] = [None] * len(plates)
+    for owner, a, b in zip(owners, first, second, strict=True):
+        reading = grammar.combine(
+            [grammar.decode(a), grammar.decode(b)], settings.weights, settings.province_weights
+        )
+        current = best[owner]
+        if current is None or reading.log_score > current.log_score:
+            best[owner] = reading
+    return [r for r in best if r is not None]
