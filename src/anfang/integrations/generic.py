@@ -13,7 +13,6 @@ JSON check refuse them, and the event would be lost at the database).
 
 from __future__ import annotations
 
-import base64
 import binascii
 import datetime as dt
 import json
@@ -134,6 +133,13 @@ def parse_event(body: bytes, *, source: str, device_code: str | None = None) -> 
     )
 
 
+def strict_b64decode(data: str | bytes) -> bytes:
+    """Standard base64 with nothing else allowed (`binascii.Error`/`ValueError` otherwise). The same
+    rule as `b64decode(validate=True)`, whose regular-expression check cost more than the decoding
+    itself for a camera's photos."""
+    return binascii.a2b_base64(data, strict_mode=True)
+
+
 def _pictures(items: Any) -> tuple[Picture, ...]:
     if not isinstance(items, list) or len(items) > MAX_PICTURES:
         raise EventFormatError("pictures", f"must be a list of at most {MAX_PICTURES}")
@@ -142,7 +148,7 @@ def _pictures(items: Any) -> tuple[Picture, ...]:
         if not isinstance(item, dict) or not isinstance(item.get("data"), str):
             raise EventFormatError(f"pictures[{i}]", "each picture needs base64 data")
         try:
-            data = base64.b64decode(item["data"], validate=True)
+            data = strict_b64decode(item["data"])
         except (binascii.Error, ValueError) as exc:
             raise EventFormatError(f"pictures[{i}].data", "not valid base64") from exc
         pictures.append(

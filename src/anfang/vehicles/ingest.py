@@ -2,14 +2,15 @@
 `alarms.vendor_push.isapi_push`) and Dahua ITC pushes (`/ingest/dahua/<code>/NotificationInfo/TollgateInfo`).
 
 Each read becomes a passage through `services.record_passage` (decision, barrier, blacklist alarm: 第9条,
-第11条). A body nobody can read is kept raw with `alarms.services.record_unparseable` and answered 4xx, so
-nothing a camera sent is lost; the answer to a good read goes out after the passage is committed.
+第11条). A camera that cannot read plates may send only its scene picture: anfang reads the plate itself
+(`anfang.anpr`, 第9条). A body nobody can read is kept raw with `alarms.services.record_unparseable` and
+answered 4xx, so nothing a camera sent is lost; the answer to a good read goes out after the passage is
+committed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import binascii
 import datetime as dt
 import io
@@ -28,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from ninja import Router
 
+from anfang import anpr
 from anfang.alarms import services as alarm_services
 from anfang.core import audit
 from anfang.core.api_tools import BearerToken, device_of_token, registry_auth, request_user
@@ -46,6 +48,7 @@ from anfang.core.models import ApiToken, User
 from anfang.core.tenancy import Perm, communities_for, has_perm
 from anfang.devices.models import Device
 from anfang.integrations.events import Picture
+from anfang.integrations.generic import strict_b64decode
 from anfang.integrations.isapi import IsapiAlert
 from anfang.vehicles import services
 from anfang.vehicles.choices import PassageSourceChoices
@@ -191,7 +194,7 @@ def _json_pictures(doc: dict[str, Any]) -> dict[str, Picture]:
         if len(data) > (MAX_PICTURE_BYTES * 4) // 3 + 8:
             _check_picture_size(f"{field}.data", len(data) * 3 // 4)
         try:
-            raw = base64.b64decode(data, validate=True)
+            raw = strict_b64decode(data)
         except (binascii.Error, ValueError) as exc:
             raise PassageFormatError(f"{field}.data", "not valid base64") from exc
         _check_picture_size(f"{field}.data", len(raw))
@@ -213,7 +216,10 @@ def parse_document(
         raise PassageFormatError(unknown[0], "unknown field")
     device = _text(doc, "device", max_length=40)
     external_id = _text(doc, "external_id", max_length=200)
-    plate = _text(doc, "plate", max_length=MAX_PLATE)
+    # No plate at all (absent or null): the platform reads it from the pictures below. An empty string
+    # stays what it always was: the camera saw a vehicle without a plate.
+    read_plate = doc.get("plate") is None
+    plate = "" if read_plate else _text(doc, "plate", max_length=MAX_PLATE)
     plate_color = _text(doc, "plate_color", max_length=20, required=False)
     direction = _direction(doc)
     occurred_at = _occurred_at(doc, now)
@@ -235,6 +241,15 @@ def parse_document(
         if kind in pictures:
             raise PassageFormatError(f"{kind}_picture", f"a second {kind} picture")
         pictures[kind] = picture
+    data = dict(data or {})
+    if read_plate:
+        found = _read_plate(pictures)
+        plate = found.text
+        plate_color = plate_color or found.color
+        confidence = round(found.confidence * 100, 1)
+        data["anpr"] = found.data
+        if found.plate_picture is not None and "plate" not in pictures:
+            pictures["plate"] = found.plate_picture
     read = PlateRead(
         source=PassageSourceChoices.API,
         external_id=external_id,
@@ -245,9 +260,63 @@ def parse_document(
         confidence=confidence,
         plate_picture=pictures.get("plate"),
         scene_picture=pictures.get("scene"),
-        data=dict(data or {}),
+        data=data,
     )
     return PassageDocument(device, read)
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The plate anfang read in a picture the camera sent."""
+
+    text: str
+    color: str
+    confidence: float  # 0–1
+    data: dict[str, Any]
+    plate_picture: Picture | None
+
+
+def _read_plate(pictures: dict[str, Picture]) -> _Found:
+    """第9条: a camera that cannot read plates sends its scene picture (or a plate crop); anfang reads it.
+
+    The most confident plate counts; the rectified plate is kept as the plate picture when none was sent.
+    """
+    kind = "scene" if "scene" in pictures else "plate" if "plate" in pictures else None
+    if kind is None:
+        raise PassageFormatError("plate", "required (or send a scene picture for anfang to read the plate)")
+    picture = pictures[kind]
+    try:
+        reads = anpr.read(picture.data)
+    except anpr.AnprUnavailable as exc:
+        raise PassageFormatError(
+            "plate",
+            f"this server cannot read plates ({exc}): send the plate",
+            status=503,
+            code="anpr_unavailable",
+        ) from exc
+    except anpr.AnprError as exc:
+        raise PassageFormatError("pictures", f"the {kind} picture is not a readable image: {exc}") from exc
+    if not reads:
+        raise PassageFormatError("plate", f"no plate found in the {kind} picture", code="no_plate")
+    best = reads[0]
+    crop: Picture | None = None
+    if kind == "scene":
+        try:
+            from anfang.anpr.image import load
+            from anfang.anpr.video import plate_crop, to_jpeg
+
+            crop = Picture("plate.jpg", "image/jpeg", to_jpeg(plate_crop(load(picture.data), best.corners)))
+        except Exception:  # the passage counts without the cut-out
+            log.exception("could not cut the plate out of a scene picture")
+    found = {
+        "read_from": kind,
+        "text": best.text,
+        "color": best.color,
+        "confidence": best.confidence,
+        "box": list(best.box),
+        "others": [r.text for r in reads[1:4]],
+    }
+    return _Found(best.text, best.color, best.confidence, found, crop)
 
 
 def parse_body(
@@ -358,11 +427,15 @@ WRONG_DEVICE: Final = "this token may not send plate reads for that device"
                 "application/json": {
                     "schema": {
                         "type": "object",
-                        "required": ["device", "external_id", "plate", "occurred_at"],
+                        "required": ["device", "external_id", "occurred_at"],
                         "properties": {
                             "device": {"type": "string"},
                             "external_id": {"type": "string", "maxLength": 200},
-                            "plate": {"type": "string", "maxLength": MAX_PLATE},
+                            "plate": {
+                                "type": "string",
+                                "maxLength": MAX_PLATE,
+                                "description": "omit it to have anfang read the plate from the scene picture",
+                            },
                             "plate_color": {"type": "string"},
                             "direction": {"type": "string", "enum": ["in", "out", "unknown"]},
                             "occurred_at": {"type": "string", "format": "date-time"},
