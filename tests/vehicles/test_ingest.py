@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
+import io
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,7 +17,9 @@ import pytest
 from django.test import Client
 from django.test.client import MULTIPART_CONTENT
 from django.utils import timezone
+from PIL import Image
 
+from anfang import anpr
 from anfang.alarms.choices import EventStatusChoices
 from anfang.alarms.models import InboundEvent
 from anfang.core.choices import RoleChoices
@@ -252,6 +256,89 @@ def test_a_multipart_body_without_the_json_field_is_kept(via: str, gate: Gate) -
     )
     assert assert_error(response, 422)["field"] == "json"
     assert len(unparseable()) == 1
+
+
+# ---------------------------------------------------------------------------------------------------
+# A camera that cannot read plates: anfang reads the scene picture (第9条)
+# ---------------------------------------------------------------------------------------------------
+
+ANPR_IMAGES = Path(__file__).parent.parent / "anpr" / "images"
+needs_anpr = pytest.mark.skipif(not anpr.available(), reason="ANPR model files not installed")
+
+
+def scene(name: str = "s0004.jpg") -> bytes:
+    return (ANPR_IMAGES / name).read_bytes()
+
+
+def blank_jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (640, 360), (70, 70, 70)).save(out, "JPEG")
+    return out.getvalue()
+
+
+@needs_anpr
+def test_a_read_without_plate_is_read_from_its_scene_picture(via: str, gate: Gate) -> None:
+    ResidentVehicle.objects.create(community=gate.tenancy.a, plate="苏EB68W9")
+    body = doc(plate=None, plate_color=None, confidence=None, pictures=[picture("scene", scene())])
+    response = device_client_via(gate.camera_in, via).post(URL, body)
+    assert response.status_code == 202, response.content
+    answer = response.json()
+    assert (answer["plate"], answer["decision"], answer["reason"]) == ("苏EB68W9", "open", "resident")
+    passage = Passage.objects.get(pk=answer["id"])
+    assert passage.source == "api" and passage.plate_color == "blue"
+    assert passage.confidence is not None and 50 < passage.confidence <= 100
+    assert passage.data["anpr"]["read_from"] == "scene" and passage.data["anpr"]["text"] == "苏EB68W9"
+    assert passage.scene_picture.read() == scene()
+    assert passage.plate_picture.read()[:2] == b"\xff\xd8"  # the plate cut out of the scene, as JPEG
+
+
+@needs_anpr
+def test_a_multipart_read_without_plate_is_read_from_its_scene_file(via: str, gate: Gate) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = device_client_via(gate.camera_in, via).post(
+        URL,
+        {
+            "json": json.dumps(doc(plate=None, external_id="mp-scene")),
+            "scene_picture": SimpleUploadedFile("s.jpg", scene("s0052.jpg"), content_type="image/jpeg"),
+        },
+        content_type=MULTIPART_CONTENT,
+    )
+    assert response.status_code == 202, response.content
+    assert Passage.objects.get().plate == "辽BMW005"
+
+
+@needs_anpr
+def test_a_scene_without_a_plate_is_kept_and_answered_no_plate(via: str, gate: Gate) -> None:
+    body = json.dumps(doc(plate=None, pictures=[picture("scene", blank_jpeg())])).encode()
+    response = device_client_via(gate.camera_in, via).post(URL, body, content_type="application/json")
+    error = assert_error(response, 422, "no_plate")
+    assert error["field"] == "plate"
+    kept = unparseable()
+    assert [k.pk for k in kept] == [error["kept"]] and bytes(kept[0].raw or b"") == body
+    assert not Passage.objects.exists()
+
+
+@needs_anpr
+def test_an_unreadable_scene_without_plate_is_kept_and_refused(via: str, gate: Gate) -> None:
+    body = json.dumps(doc(plate=None, pictures=[picture("scene", JPEG)])).encode()
+    error = assert_error(
+        device_client_via(gate.camera_in, via).post(URL, body, content_type="application/json"), 422
+    )
+    assert error["field"] == "pictures" and len(unparseable()) == 1
+    assert not Passage.objects.exists()
+
+
+def test_no_plate_and_no_picture_is_refused(via: str, gate: Gate) -> None:
+    error = assert_error(device_client_via(gate.camera_in, via).post(URL, doc(plate=None)), 422)
+    assert error["field"] == "plate" and len(unparseable()) == 1
+
+
+def test_an_empty_plate_is_still_a_vehicle_without_plate(via: str, gate: Gate) -> None:
+    """Only a missing plate asks anfang to read; "" is what a camera says for a car without plates."""
+    response = device_client_via(gate.camera_in, via).post(URL, doc(plate="", pictures=[picture("scene")]))
+    assert response.status_code == 202, response.content
+    assert response.json()["reason"] == "no_plate"
 
 
 # ---------------------------------------------------------------------------------------------------
