@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import cv2
@@ -50,6 +50,9 @@ class Settings:
     weights: tuple[float, float] = (0.6, 1.0)  # plate recogniser, PP-OCR recogniser
     province_weights: tuple[float, float] = (0.3, 1.0)  # the plate recogniser over-reads 皖 (CCPD)
     min_confidence: float = 0.08
+    retry_below: float = 0.5  # plates read less surely than this are read again with other margins
+    retry_margins: tuple[tuple[float, float], ...] = ((0.03, 0.06), (0.14, 0.2))
+    retry_crop_margins: tuple[tuple[float, float], ...] = ((-0.02, -0.05), (0.03, 0.08))
     max_plates: int = 8
     extra: dict[str, float] = field(default_factory=dict)
 
@@ -64,10 +67,10 @@ def read(image: ImageInput, settings: Settings = SETTINGS) -> list[PlateRead]:
     detections = _detect(bgr, settings)[: settings.max_plates]
     corners = [_order(det.corners) for det in detections]
     plates = [_rectify(bgr, c, settings, det.whole) for c, det in zip(corners, detections, strict=True)]
+    readings = _recognise(plates, settings)
+    _retry_unsure(bgr, detections, corners, plates, readings, settings)
     reads: list[PlateRead] = []
-    for det, points, plate, reading in zip(
-        detections, corners, plates, _recognise(plates, settings), strict=True
-    ):
+    for det, points, plate, reading in zip(detections, corners, plates, readings, strict=True):
         conf = grammar.confidence(reading) * min(1.0, det.score / 0.9)
         if conf < settings.min_confidence:
             continue
@@ -81,6 +84,34 @@ def read(image: ImageInput, settings: Settings = SETTINGS) -> list[PlateRead]:
             )
         )
     return _unique(sorted(reads, key=lambda r: r.confidence, reverse=True))
+
+
+def _retry_unsure(
+    bgr: UInt8Image,
+    detections: list[Detection],
+    corners: list[npt.NDArray[np.float32]],
+    plates: list[UInt8Image],
+    readings: list[grammar.Reading],
+    settings: Settings,
+) -> None:
+    """Read unsure plates again with other margins (corners are a few pixels off); keep the surest."""
+    unsure = [
+        i
+        for i, r in enumerate(readings)
+        if settings.min_confidence <= grammar.confidence(r) < settings.retry_below
+    ]
+    if not unsure:
+        return
+    tries: list[tuple[int, UInt8Image]] = []
+    for i in unsure:
+        margins = settings.retry_crop_margins if detections[i].whole else settings.retry_margins
+        for mx, my in margins:
+            alt = replace(settings, margin_x=mx, margin_y=my)
+            tries.append((i, _rectify(bgr, corners[i], alt)))
+    for (i, plate), reading in zip(tries, _recognise([p for _, p in tries], settings), strict=True):
+        if grammar.confidence(reading) > grammar.confidence(readings[i]):
+            readings[i] = reading
+            plates[i] = plate
 
 
 def _unique(reads: list[PlateRead]) -> list[PlateRead]:
