@@ -404,6 +404,60 @@ def test_the_lane_password_is_never_shown_back_and_kept_when_left_empty(gate: Ga
     assert Lane.objects.filter(community=gate.tenancy.a, code="N-IN").exists()
 
 
+def test_a_lane_stream_url_is_write_only_and_kept_out_of_the_change_log(gate: Gate) -> None:
+    """A plain camera's RTSP URL carries its password: never shown back in full, never in the change log."""
+    c = client_for(gate.tenancy.manager_a)
+    data = {
+        "code": "E-IN",
+        "name": "东门入口",
+        "direction": "in",
+        "policy": "residents_and_visitors",
+        "ask_guard": "on",
+        "camera": str(gate.camera_in.pk),
+        "barrier_channel": "1",
+        "stream_url": "rtsp://admin:cam-s3cret@192.0.2.20:554/Streaming/Channels/101",
+    }
+    url = f"/c/a/vehicles/lanes/{gate.lane_in.pk}/edit/"
+    assert c.post(url, data).status_code == 302
+    assert Lane.objects.get(pk=gate.lane_in.pk).stream_url == data["stream_url"]
+    page = text(c.get(url))
+    assert "cam-s3cret" not in page and "rtsp://admin:***@192.0.2.20:554" in page
+    assert c.post(url, {**data, "stream_url": "", "name": "东门入口 1"}).status_code == 302
+    assert Lane.objects.get(pk=gate.lane_in.pk).stream_url == data["stream_url"]  # kept when left empty
+    changes = ChangeRecord.objects.filter(object_type__icontains="lane")
+    assert changes.exists() and all("cam-s3cret" not in str(r.before) + str(r.after) for r in changes)
+    bad = c.post(url, {**data, "stream_url": "camera-1", "camera": ""})
+    assert bad.status_code == 400
+    assert "rtsp://" in text(bad) and "须选择摄像机" in text(bad) and "cam-s3cret" not in text(bad)
+    assert c.post(url, {**data, "stream_url": "", "clear_stream": "on"}).status_code == 302
+    assert Lane.objects.get(pk=gate.lane_in.pk).stream_url == ""
+
+
+def test_the_lane_admin_shows_the_stream_url_without_its_password(gate: Gate) -> None:
+    gate.lane_in.stream_url = "rtsp://admin:cam-s3cret@192.0.2.20/ch1"
+    gate.lane_in.save()
+    c = client_for(gate.tenancy.admin)
+    listing = text(c.get("/admin/vehicles/lane/"))
+    assert "rtsp://admin:***@192.0.2.20/ch1" in listing and "cam-s3cret" not in listing
+    change = text(c.get(f"/admin/vehicles/lane/{gate.lane_in.pk}/change/"))
+    assert "rtsp://admin:***@192.0.2.20/ch1" in change and "cam-s3cret" not in change
+    form = {
+        "community": str(gate.tenancy.a.pk),
+        "code": "E-IN",
+        "name": "东门入口 2",
+        "direction": "in",
+        "camera": str(gate.camera_in.pk),
+        "policy": "residents_and_visitors",
+        "ask_guard": "on",
+        "barrier_channel": "1",
+        "stream_url": "",
+    }
+    saved = c.post(f"/admin/vehicles/lane/{gate.lane_in.pk}/change/", form)
+    assert saved.status_code == 302, text(saved)[:2000]
+    lane = Lane.objects.get(pk=gate.lane_in.pk)
+    assert lane.name == "东门入口 2" and lane.stream_url == "rtsp://admin:cam-s3cret@192.0.2.20/ch1"
+
+
 def test_the_navigation_offers_the_vehicle_pages(gate: Gate, guard: Any) -> None:
     c = client_for(guard)
     c.post("/switch/", {"code": "a"})

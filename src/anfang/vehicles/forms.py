@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anfang.anpr.video import is_live, redact
 from anfang.devices.models import Device
 from anfang.sites.choices import LocationKindChoices
 from anfang.sites.models import Community, Location
@@ -128,8 +129,8 @@ class BlacklistForm(CommunityFormMixin, forms.ModelForm):
 
 
 class LaneForm(CommunityFormMixin, forms.ModelForm):
-    """A lane's camera and barrier. The barrier password is write-only: never shown back; left empty it
-    stays as it was."""
+    """A lane's camera and barrier. The barrier password and the stream URL (which may carry a camera's
+    password) are write-only: never shown back in full; left empty they stay as they were."""
 
     barrier_password = forms.CharField(
         label=_("道闸密码"),
@@ -139,6 +140,20 @@ class LaneForm(CommunityFormMixin, forms.ModelForm):
         help_text=_("留空则保持原密码不变。"),
     )
     clear_password = forms.BooleanField(label=_("清除已保存的道闸密码"), required=False)
+    # 第9条: a plain camera's video, read by the platform (`anfang worker anpr`).
+    stream_url = forms.CharField(
+        label=_("视频流地址"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "placeholder": "rtsp://admin:***@192.168.1.64:554/Streaming/Channels/101",
+            }
+        ),
+        help_text=_("不能识别车牌的普通摄像机：填写其 RTSP 地址，由平台识别车牌（anfang worker anpr）。"),
+    )
+    clear_stream = forms.BooleanField(label=_("清除已保存的视频流地址"), required=False)
 
     class Meta:
         model = Lane
@@ -175,6 +190,10 @@ class LaneForm(CommunityFormMixin, forms.ModelForm):
         self.fields["barrier_url"].help_text = _("例如 http://192.168.1.64（海康 ISAPI 道闸控制）。")
         if self.instance.pk and self.instance.barrier_password:
             self.fields["barrier_password"].help_text = _("已保存密码；留空则保持不变。")
+        if self.instance.pk and self.instance.stream_url:
+            self.fields["stream_url"].help_text = _("已保存：%(url)s；留空则保持不变。") % {
+                "url": redact(self.instance.stream_url)
+            }
 
     def clean_code(self) -> str:
         code = str(self.cleaned_data["code"]).strip()
@@ -193,6 +212,12 @@ class LaneForm(CommunityFormMixin, forms.ModelForm):
         url = (data.get("barrier_url") or "").strip()
         if url and not url.startswith(("http://", "https://")):
             self.add_error("barrier_url", _("道闸控制地址须以 http:// 或 https:// 开头。"))
+        stream = (data.get("stream_url") or "").strip()
+        if stream and not (is_live(stream) or stream.startswith("/")):
+            self.add_error("stream_url", _("视频流地址须以 rtsp:// 等开头，或为视频文件的绝对路径。"))
+        keeps_stream = bool(self.instance.stream_url) and not data.get("clear_stream")
+        if (stream or keeps_stream) and not data.get("camera"):
+            self.add_error("camera", _("由平台识别车牌的车道须选择摄像机：过车记录记在该设备名下。"))
         return data
 
     def save(self, commit: bool = True) -> Lane:
@@ -201,6 +226,10 @@ class LaneForm(CommunityFormMixin, forms.ModelForm):
             lane.barrier_password = ""
         elif self.cleaned_data.get("barrier_password"):
             lane.barrier_password = self.cleaned_data["barrier_password"]
+        if self.cleaned_data.get("clear_stream"):
+            lane.stream_url = ""
+        elif self.cleaned_data.get("stream_url"):
+            lane.stream_url = self.cleaned_data["stream_url"].strip()
         if commit:
             lane.save()
         return lane
