@@ -48,6 +48,7 @@ class Settings:
     plate_width: int = 168
     two_row_aspect: float = 2.3  # width/height below this: a two-row plate
     weights: tuple[float, float] = (0.6, 1.0)  # plate recogniser, PP-OCR recogniser
+    sure_reading: float = 0.9  # the PP-OCR reading alone when its weakest character is this sure
     province_weights: tuple[float, float] = (0.3, 1.0)  # the plate recogniser over-reads 皖 (CCPD)
     min_confidence: float = 0.08
     retry_below: float = 0.5  # plates read less surely than this are read again with other margins
@@ -279,13 +280,20 @@ def _recognise(plates: list[UInt8Image], settings: Settings) -> list[grammar.Rea
             images.append(layout)
     if not images:
         return []
-    first = _run(models.plate_recogniser(), images)
-    second = _run(models.ocr_recogniser(), images)
+    # The general PP-OCR recogniser first; the plate recogniser is asked only where it is unsure.
+    general = [grammar.decode(p) for p in _run(models.ocr_recogniser(), images)]
+    unsure = [
+        i for i, options in enumerate(general) if grammar.confidence(options[0]) < settings.sure_reading
+    ]
+    second = dict(zip(unsure, _run(models.plate_recogniser(), [images[i] for i in unsure]), strict=True))
     best: list[grammar.Reading | None] = [None] * len(plates)
-    for owner, a, b in zip(owners, first, second, strict=True):
-        reading = grammar.combine(
-            [grammar.decode(a), grammar.decode(b)], settings.weights, settings.province_weights
-        )
+    for index, (owner, options) in enumerate(zip(owners, general, strict=True)):
+        if index in second:
+            reading = grammar.combine(
+                [grammar.decode(second[index]), options], settings.weights, settings.province_weights
+            )
+        else:
+            reading = options[0]
         current = best[owner]
         if current is None or reading.log_score > current.log_score:
             best[owner] = reading
