@@ -175,7 +175,9 @@ def test_frame_reader_raises_a_clear_error_for_a_missing_file(tmp_path: Path) ->
 
 
 @pytest.mark.django_db
-def test_the_worker_reconnects_a_dead_rtsp_stream_and_stops_promptly(lane: Lane) -> None:
+def test_the_worker_reconnects_a_dead_rtsp_stream_and_stops_promptly(
+    lane: Lane, caplog: pytest.LogCaptureFixture
+) -> None:
     """Nothing listens on the port: ffmpeg fails, the lane thread retries with back-off; stop ends it."""
     lane.stream_url = "rtsp://admin:secret@127.0.0.1:9/stream"
     lane.save()
@@ -188,11 +190,29 @@ def test_the_worker_reconnects_a_dead_rtsp_stream_and_stops_promptly(lane: Lane)
     worker.stop_all()
     assert not thread.is_alive() and time.monotonic() - started < 5
     assert not Passage.objects.exists()
+    assert caplog.text.count("reconnecting") >= 2  # tried again, and again
+    assert "secret" not in caplog.text and "admin:***@127.0.0.1:9" in caplog.text
+
+
+def test_a_live_stream_drops_frames_the_reader_cannot_keep_up_with(tmp_path: Path) -> None:
+    path = clip(tmp_path / "live.mp4", [placed(None)] * 40, 10)  # 4 s
+    seen = []
+    with video.FrameReader(str(path), fps=10, live=True) as reader:
+        for frame in reader.frames():
+            seen.append(frame.at)
+            time.sleep(0.05)  # a slow recogniser
+    assert 0 < len(seen) < 40 or seen == [i / 10 for i in range(40)]
+    assert seen == sorted(seen) and all(frame_at < 4.0 for frame_at in seen)
 
 
 def test_urls_are_logged_without_their_password() -> None:
     assert video.redact("rtsp://admin:secret@10.0.0.5:554/ch1") == "rtsp://admin:***@10.0.0.5:554/ch1"
     assert video.redact("/srv/clips/gate.mp4") == "/srv/clips/gate.mp4"
+    message = "Error opening input file rtsp://admin:s3cr:et@10.0.0.5/ch1. and http://u:p@x/"
+    assert (
+        video.mask_passwords(message)
+        == "Error opening input file rtsp://admin:***@10.0.0.5/ch1. and http://u:***@x/"
+    )
     assert video.is_live("rtsp://10.0.0.5/ch1") and not video.is_live("/srv/clips/gate.mp4")
     command = video.ffmpeg_command("rtsp://10.0.0.5/ch1", fps=5, max_width=1280, executable="ffmpeg")
     assert command[command.index("-rtsp_transport") + 1] == "tcp" and "fps=5" in " ".join(command)

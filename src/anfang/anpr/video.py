@@ -88,6 +88,14 @@ def redact(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
+_CREDENTIALS: Final = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@]*:)[^@\s/]*@")
+
+
+def mask_passwords(text: str) -> str:
+    """Every `scheme://user:password@` in a text (ffmpeg's messages) with the password as `***`."""
+    return _CREDENTIALS.sub(r"\1***@", text)
+
+
 def ffmpeg_command(url: str, *, fps: float, max_width: int, executable: str | None = None) -> list[str]:
     """The ffmpeg command that writes `fps` BGR frames a second, at most `max_width` wide, to stdout."""
     args = [executable or ffmpeg_executable(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info"]
@@ -164,7 +172,7 @@ class FrameReader:
         output_seen = False
         for raw in iter(stream.readline, b""):
             line = raw.decode("utf-8", "replace").rstrip()
-            self.stderr_tail.append(redact(line) if self.url in line else line)
+            self.stderr_tail.append(mask_passwords(line.replace(self.url, redact(self.url))))
             if line.startswith("Output #0"):
                 output_seen = True
             elif output_seen and self.size is None:
@@ -315,6 +323,7 @@ __all__ = [
     "ffmpeg_command",
     "ffmpeg_executable",
     "is_live",
+    "mask_passwords",
     "plate_crop",
     "redact",
     "to_jpeg",

@@ -119,7 +119,7 @@ class LaneReader:
                     return
                 if frames and time.monotonic() - started > 60:
                     backoff = self.settings.min_backoff  # it ran well for a while: a fresh failure
-                log.warning("ANPR %s: stream ended; reconnecting in %.0f s", self.label(), backoff)
+                log.warning("ANPR %s: stream ended; reconnecting in %g s", self.label(), backoff)
                 if stop.wait(backoff):
                     return
                 backoff = min(self.settings.max_backoff, backoff * 2)
