@@ -76,6 +76,16 @@ def test_a_car_standing_at_the_barrier_is_reported_once_while_still_there() -> N
     assert tracker.finish() == []  # not a second time when it leaves
 
 
+def test_a_car_parked_in_view_all_day_keeps_memory_bounded() -> None:
+    tracker = Tracker()
+    for i in range(5000):
+        tracker.update(
+            i / 5, [seen(i / 5, "辽H12345" if i % 7 else f"辽H1234{i % 10}", conf=0.5 + (i % 13) / 30)]
+        )
+    (track,) = tracker.tracks
+    assert track.frames == 5000 and len(track.votes) <= 60 and len(track.best_by_text) <= 8
+
+
 def test_vote_prefers_the_length_most_frames_agree_on() -> None:
     text, color, conf = vote(
         [("辽H12345", "blue", 0.9), ("辽H123455", "green", 0.4), ("辽H12345", "blue", 0.8)]

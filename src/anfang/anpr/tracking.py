@@ -29,6 +29,10 @@ class Sighting:
     payload: Any = None
 
 
+MAX_VOTES = 60  # readings kept per track: plenty to vote, bounded for a car parked in view all day
+MAX_TEXTS = 8  # distinct readings whose best frame is kept
+
+
 @dataclass
 class Track:
     """The reads taken to be one plate; only the best sighting of each reading keeps its payload (the
@@ -42,13 +46,12 @@ class Track:
     votes: list[tuple[str, str, float]] = field(default_factory=list)  # (text, colour, confidence)
     best_by_text: dict[str, Sighting] = field(default_factory=dict)
     reported: bool = False  # already handed out early (a vehicle standing at the barrier)
-
-    @property
-    def frames(self) -> int:
-        return len(self.votes)
+    frames: int = 0
 
     def add(self, sighting: Sighting) -> None:
-        self.votes.append((sighting.text, sighting.color, sighting.confidence))
+        self.frames += 1
+        if len(self.votes) < MAX_VOTES:
+            self.votes.append((sighting.text, sighting.color, sighting.confidence))
         self.last_seen = sighting.at
         self.box = sighting.box
         if sighting.confidence > self.best.confidence:
@@ -56,9 +59,12 @@ class Track:
         known = self.best_by_text.get(sighting.text)
         if known is None or sighting.confidence > known.confidence:
             self.best_by_text[sighting.text] = sighting
+            if len(self.best_by_text) > MAX_TEXTS:
+                weakest = min(self.best_by_text, key=lambda t: self.best_by_text[t].confidence)
+                del self.best_by_text[weakest]
 
-    def texts(self) -> list[str]:
-        return [text for text, _, _ in self.votes]
+    def texts(self) -> set[str]:
+        return set(self.best_by_text) or {self.best.text}
 
 
 @dataclass(frozen=True)
@@ -184,7 +190,7 @@ class Tracker:
     def _match_score(self, track: Track, sighting: Sighting) -> float | None:
         """How well a read continues a track, or None when it cannot be the same plate."""
         overlap = iou(track.box, sighting.box)
-        alike = max(similarity(text, sighting.text) for text in set(track.texts()))
+        alike = max(similarity(text, sighting.text) for text in track.texts())
         if overlap >= self.min_iou and alike >= self.min_similarity:
             return overlap + alike
         if alike >= self.same_text:  # moved further than its box between two frames, same plate
