@@ -124,6 +124,17 @@ def test_a_plate_in_one_frame_only_makes_no_passage(lane: Lane, tmp_path: Path) 
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db
+def test_the_lane_as_it_is_when_the_vehicle_passes_decides(lane: Lane, tmp_path: Path) -> None:
+    """A lane changed while its stream is read (here: opened to everyone) counts at once."""
+    reader = reader_for(lane, str(clip(tmp_path / "one.mp4", [placed("s0052.jpg")] * 6, 2)))
+    Lane.objects.filter(pk=lane.pk).update(policy="open")
+    reader.read_stream(threading.Event())
+    assert [(p.plate, p.decision, p.reason) for p in Passage.objects.all()] == [
+        ("辽BMW005", "open", "open_hours")
+    ]
+
+
 def test_reading_the_same_pass_twice_is_one_passage(lane: Lane, tmp_path: Path) -> None:
     """Idempotent on lane + track start: a passage handed out again (a retry) is the same passage."""
     frames = [placed("s0052.jpg")] * 6

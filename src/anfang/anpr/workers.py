@@ -195,8 +195,13 @@ class LaneReader:
         )
         for attempt in range(3):
             try:
+                # The lane as it is now: its policy, hours and barrier may have changed since the start.
+                lane = Lane.objects.select_related("camera", "community").filter(pk=self.lane.pk).first()
+                if lane is None or lane.camera is None:
+                    log.warning("ANPR %s: lane or camera removed; %s not recorded", self.label(), result.text)
+                    return None
                 with audit.actor(system=ACTOR):
-                    passage = record_passage(read, device=camera, lane=self.lane)
+                    passage = record_passage(read, device=lane.camera, lane=lane)
             except DatabaseError:
                 close_old_connections()
                 log.exception("ANPR %s: could not store %s (try %d)", self.label(), result.text, attempt + 1)
