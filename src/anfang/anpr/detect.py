@@ -12,12 +12,13 @@ import functools
 from dataclasses import dataclass
 from typing import Final
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 
 from anfang.anpr import models
 
-_MEAN: Final = np.array([104.0, 117.0, 123.0], dtype=np.float32)
+_MEAN: Final = (104.0, 117.0, 123.0)
 _MIN_SIZES: Final = ((24, 48), (96, 192), (384, 768))
 _STEPS: Final = (8, 16, 32)
 _VARIANCE: Final = (0.1, 0.2)
@@ -73,7 +74,7 @@ def _nms(boxes: npt.NDArray[np.float32], scores: npt.NDArray[np.float32], thresh
 def detect(bgr: npt.NDArray[np.uint8], threshold: float = 0.5, nms: float = 0.3) -> list[Detection]:
     """Plates in a BGR image (already at the work size), best first; coordinates in that image."""
     height, width = bgr.shape[:2]
-    blob = (bgr.astype(np.float32) - _MEAN).transpose(2, 0, 1)[None]
+    blob = cv2.dnn.blobFromImage(bgr, 1.0, (0, 0), _MEAN, False, False)
     session = models.detector()
     loc, conf, landms = session.run(None, {session.get_inputs()[0].name: blob})
     priors = _priors(height, width)

@@ -37,9 +37,10 @@ class PlateRead:
 class Settings:
     """Tunable constants (measured on the public set with bench/anpr.py; see the decision record)."""
 
-    work_size: int = 640  # long side the detector sees
+    # Long sides the detector sees, in turn, until one detection is sure (small or tilted plates in big
+    # pictures need the larger sizes).
+    work_sizes: tuple[int, ...] = (640, 1024)
     min_work_size: int = 320  # small pictures are upscaled to this before detection
-    large_work_size: int = 1024  # second look when nothing was sure at the work size
     sure_score: float = 0.7
     detect_threshold: float = 0.2
     margin_x: float = 0.08  # plate width added left and right before rectifying
@@ -133,10 +134,16 @@ def _detect(bgr: UInt8Image, settings: Settings) -> list[Detection]:
     in big pictures), merged. A picture that is itself a plate is taken whole.
     """
     height, width = bgr.shape[:2]
-    found = _detect_at(bgr, settings.work_size, settings)
     long_side = max(height, width)
-    if (not found or found[0].score < settings.sure_score) and long_side > settings.work_size:
-        found = _merge(found + _detect_at(bgr, min(long_side, settings.large_work_size), settings))
+    found: list[Detection] = []
+    previous = 0
+    for size in settings.work_sizes:
+        if previous >= long_side:
+            break
+        found = _merge(found + _detect_at(bgr, size, settings))
+        previous = size
+        if found and found[0].score >= settings.sure_score:
+            break
     if _plate_shaped(width, height) and not found:
         # A picture that is itself a plate (cameras send plate crops): the whole picture is the plate.
         corners = np.array([[width, height], [0, height], [0, 0], [width, 0]], dtype=np.float32)
@@ -151,14 +158,22 @@ def _detect_at(bgr: UInt8Image, size: int, settings: Settings) -> list[Detection
     scale = size / long_side if long_side > size else 1.0
     if long_side * scale < settings.min_work_size:
         scale = settings.min_work_size / long_side
-    if scale == 1.0:
-        work = bgr
-    else:
-        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-        work = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=interpolation)
+    work = _scaled(bgr, scale)
     return [
         Detection(d.score, d.box / scale, d.corners / scale) for d in detect(work, settings.detect_threshold)
     ]
+
+
+def _scaled(bgr: UInt8Image, scale: float) -> UInt8Image:
+    """The picture scaled; large reductions halve first (pyrDown), which is far cheaper than INTER_AREA."""
+    if scale == 1.0:
+        return bgr
+    height, width = bgr.shape[:2]
+    target = (max(1, round(width * scale)), max(1, round(height * scale)))
+    work = bgr
+    while work.shape[1] >= 2 * target[0] and work.shape[0] >= 2 * target[1]:
+        work = cv2.pyrDown(work)
+    return cv2.resize(work, target, interpolation=cv2.INTER_LINEAR)
 
 
 def _merge(found: list[Detection]) -> list[Detection]:
