@@ -533,6 +533,8 @@ PASSAGES_PATH: Final = "/api/v1/passages"
 # PostgreSQL stores side by side; SQLite has one writer, so one thread (and no waiting at its lock).
 PASSAGE_WRITERS: Final = {"sqlite": 1}
 _writers: ThreadPoolExecutor | None = None
+# Parsing (JSON, base64, a plate read from a picture) happens beside the writer, not in its turn.
+_readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="passage-readers")
 
 
 def _writer_pool() -> ThreadPoolExecutor:
@@ -543,31 +545,44 @@ def _writer_pool() -> ThreadPoolExecutor:
     return _writers
 
 
-def _store_device_post(post: DevicePost) -> tuple[int, dict[str, Any]] | None:
-    """In a writer thread: the answer to a plate camera's POST, or None when Django must answer it."""
+def _device_of(post: DevicePost) -> Device | None:
+    """In a writer thread: the plate camera whose token this is; None for a person's token or a dead one."""
     try:
-        received_at = timezone.now()
         device_id = device_of_token(post.token)
-        device = alarm_services.device_by_id(device_id) if device_id is not None else None
-        if device is None:
-            return None  # a person's token, or none that counts
+        return alarm_services.device_by_id(device_id) if device_id is not None else None
+    except (OperationalError, InterfaceError):
+        release_broken_connections()
+        raise
+
+
+def _parse(post: DevicePost, now: dt.datetime) -> PassageDocument | PassageFormatError:
+    """In a reader thread (no database): JSON, base64 and — for a read without a plate — the plate read
+    from the picture, which must not hold up the writer and the other cameras' reads meanwhile."""
+    try:
+        return parse_body(post.body, post.content_type, {}, now=now)
+    except PassageFormatError as exc:
+        return exc
+
+
+def _store_device_post(
+    post: DevicePost, device: Device, parsed: PassageDocument | PassageFormatError, received_at: dt.datetime
+) -> tuple[int, dict[str, Any]]:
+    """In a writer thread: store the read (or keep the body that could not be read) and the answer."""
+    try:
         with audit.actor(system=f"device:{device.code}", request_id=post.request_id):
-            body = post.body
-            try:
-                document = parse_body(body, post.content_type, {}, now=received_at)
-            except PassageFormatError as exc:
+            if isinstance(parsed, PassageFormatError):
                 kept = alarm_services.record_unparseable(
                     source="api",
                     device_code=device.code,
-                    raw=body,
+                    raw=post.body,
                     content_type=post.content_type,
-                    error=f"passage {exc.field}: {exc.detail}",
+                    error=f"passage {parsed.field}: {parsed.detail}",
                     received_at=received_at,
                 )
-                return exc.status, _error_doc(exc, kept.pk)
-            if document.device != device.code:
+                return parsed.status, _error_doc(parsed, kept.pk)
+            if parsed.device != device.code:
                 return 403, {"error": "forbidden", "detail": WRONG_DEVICE}
-            result = services.record_passage(document.read, device=device, received_at=received_at)
+            result = services.record_passage(parsed.read, device=device, received_at=received_at)
         return 202, accepted(result)
     except (OperationalError, InterfaceError):
         release_broken_connections()
@@ -575,7 +590,10 @@ def _store_device_post(post: DevicePost) -> tuple[int, dict[str, Any]] | None:
 
 
 async def device_passages(scope: Scope, receive: Receive, send: Send, django: ASGIApp) -> None:
-    """`POST /api/v1/passages` (ASGI): plate cameras' device tokens here, everything else to `django`."""
+    """`POST /api/v1/passages` (ASGI): plate cameras' device tokens here, everything else to `django`.
+
+    The token is checked first (nobody else's body is parsed, let alone read for a plate), the body is
+    parsed by a reader thread, and the read is stored by a writer thread."""
     post = await read_post(scope, receive, MAX_BODY_BYTES)
     if post is None:
         return
@@ -583,18 +601,23 @@ async def device_passages(scope: Scope, receive: Receive, send: Send, django: AS
         await django(scope, post.replay(receive), send)
         return
     loop = asyncio.get_running_loop()
+    received_at = timezone.now()
     try:
+        device = await loop.run_in_executor(_writer_pool(), _device_of, post)
+        if device is None:  # a person's token, or none that counts: Django answers
+            await django(scope, post.replay(receive), send)
+            return
+        parsed = await loop.run_in_executor(_readers, _parse, post, received_at)
         # Shielded: a client gone must not cancel the store; its retry is then answered as a duplicate.
-        reply = await asyncio.shield(loop.run_in_executor(_writer_pool(), _store_device_post, post))
+        reply = await asyncio.shield(
+            loop.run_in_executor(_writer_pool(), _store_device_post, post, device, parsed, received_at)
+        )
     except Exception:
         log.exception("a plate read could not be stored")
         doc = {"error": "unavailable", "detail": "the plate read was not stored; send it again"}
         await send_json(send, 503, doc, post.request_id)
         return
-    if reply is None:
-        await django(scope, post.replay(receive), send)
-    else:
-        await send_json(send, *reply, post.request_id)
+    await send_json(send, *reply, post.request_id)
 
 
 # ---------------------------------------------------------------------------------------------------
