@@ -494,6 +494,9 @@ def test_a_dahua_push_needs_the_device_token(gate: Gate) -> None:
     assert not Passage.objects.exists()
 
 
-def test_the_dahua_keepalive_is_answered(gate: Gate) -> None:
+def test_the_dahua_keepalive_is_answered_and_marks_the_camera_heard(gate: Gate) -> None:
+    before = timezone.now()
     response = dahua_post(gate.camera_in, b'{"DeviceID": "ITC-GATE-N-01"}', path="NotificationInfo/KeepAlive")
     assert response.status_code == 200 and response.json()["Result"] is True
+    gate.camera_in.refresh_from_db()
+    assert gate.camera_in.last_seen_at is not None and gate.camera_in.last_seen_at >= before

@@ -47,6 +47,7 @@ from anfang.core.device_post import (
 from anfang.core.models import ApiToken, User
 from anfang.core.tenancy import Perm, communities_for, has_perm
 from anfang.devices.models import Device
+from anfang.devices.services import heartbeat
 from anfang.integrations.events import Picture
 from anfang.integrations.generic import strict_b64decode
 from anfang.integrations.isapi import IsapiAlert
@@ -802,7 +803,8 @@ def dahua_tollgate(request: HttpRequest, code: str) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def dahua_keepalive(request: HttpRequest, code: str) -> HttpResponse:
-    """The ITC camera's heartbeat to the platform (`/NotificationInfo/KeepAlive`): answered, not stored."""
+    """The ITC camera's heartbeat to the platform (`/NotificationInfo/KeepAlive`): answered and noted as the
+    device's last contact, not stored as an event."""
     from anfang.alarms import vendor_push
 
     push = vendor_push._receive(request, code)
@@ -810,4 +812,5 @@ def dahua_keepalive(request: HttpRequest, code: str) -> HttpResponse:
         return push
     if push[3] is None:
         return JsonResponse({"error": "unknown_device", "detail": f"no device with code {code}"}, status=404)
+    heartbeat(push[3])  # R-33.1: the camera was heard from, so its status page shows it online
     return _dahua_answer(True, "OK")
