@@ -153,3 +153,24 @@ def test_missing_model_files_say_how_to_install(monkeypatch: pytest.MonkeyPatch)
         models.locate("no-such-anpr-wheel", "x.onnx")
     monkeypatch.setattr(models, "DETECTOR", ("no-such-anpr-wheel", "x.onnx"))
     assert not models.available()
+
+
+def _two_row(crop: np.ndarray) -> np.ndarray:
+    """A two-row plate made from a real one-row crop: province and letter centred above, serial below."""
+    one_row = cv2.resize(crop, (376, 96))
+    cut = int(376 * 0.285)
+    top = np.zeros((66, 376, 3), np.uint8)
+    top[:] = np.median(one_row.reshape(-1, 3), axis=0)
+    top[6:62, 113:263] = cv2.resize(one_row[8:88, 4:cut], (150, 56))
+    bottom = cv2.resize(one_row[:, cut:], (376, 122))
+    return np.vstack([top, bottom])
+
+
+@pytest.mark.parametrize(("file", "plate"), [("c0101.jpg", "皖ASU978"), ("c0301.jpg", "皖AKM185")])
+def test_two_row_plate_reads_both_rows(file: str, plate: str) -> None:
+    two_row = _two_row(cv2.imread(str(IMAGES / file)))
+    assert [r.text for r in anpr.read(two_row)][:1] == [plate]
+    # The same plate on a larger grey background (a lorry's rear): the lower row alone is not the plate.
+    scene = np.full((480, 640, 3), 90, dtype=np.uint8)
+    scene[200:388, 150:526] = two_row
+    assert plate in [r.text for r in anpr.read(scene)]

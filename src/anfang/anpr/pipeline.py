@@ -100,7 +100,8 @@ def _retry_unsure(
     unsure = [
         i
         for i, r in enumerate(readings)
-        if settings.min_confidence <= grammar.confidence(r) < settings.retry_below
+        if grammar.confidence(r) < settings.retry_below
+        and (grammar.confidence(r) >= settings.min_confidence or detections[i].score >= settings.sure_score)
     ]
     if not unsure:
         return
@@ -110,10 +111,20 @@ def _retry_unsure(
         for mx, my in margins:
             alt = replace(settings, margin_x=mx, margin_y=my)
             tries.append((i, _rectify(bgr, corners[i], alt)))
+        if not detections[i].whole:
+            # The detector may have found only the lower row of a two-row plate: look above it too.
+            tries.append((i, _rectify(bgr, _upper_row_added(corners[i]), settings)))
     for (i, plate), reading in zip(tries, _recognise([p for _, p in tries], settings), strict=True):
         if grammar.confidence(reading) > grammar.confidence(readings[i]):
             readings[i] = reading
             plates[i] = plate
+
+
+def _upper_row_added(corners: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """Corners (lt, rt, rb, lb) grown upwards by the top row of a two-row plate (half the lower row)."""
+    lt, rt, rb, lb = corners
+    up = ((lb - lt) + (rb - rt)) / 2 * 0.55
+    return np.array([lt - up, rt - up, rb, lb], dtype=np.float32)
 
 
 def _unique(reads: list[PlateRead]) -> list[PlateRead]:
@@ -144,12 +155,18 @@ def _detect(bgr: UInt8Image, settings: Settings) -> list[Detection]:
         previous = size
         if found and found[0].score >= settings.sure_score:
             break
-    if _plate_shaped(width, height) and not found:
-        # A picture that is itself a plate (cameras send plate crops): the whole picture is the plate.
+    if _plate_shaped(width, height) and (not found or not _covers(found[0], width)):
+        # A picture that may itself be a plate (cameras send plate crops): the whole picture is a
+        # candidate too, after what the detector found (which may be one row of a two-row plate).
         corners = np.array([[width, height], [0, height], [0, 0], [width, 0]], dtype=np.float32)
         box = np.array([0, 0, width, height], dtype=np.float32)
-        return [Detection(0.9, box, corners, whole=True)]
+        return [*found, Detection(0.9, box, corners, whole=True)]
     return found
+
+
+def _covers(det: Detection, width: int) -> bool:
+    """Whether a detection spans most of the picture's width (the picture is that plate)."""
+    return float(det.box[2] - det.box[0]) >= 0.7 * width
 
 
 def _detect_at(bgr: UInt8Image, size: int, settings: Settings) -> list[Detection]:
@@ -244,14 +261,18 @@ def _rectify(
 
 
 def _to_single_row(plate: UInt8Image, settings: Settings) -> UInt8Image:
-    """A two-row plate (province and letter above, serial below) laid out as one row."""
+    """A two-row plate (province and letter above, serial below) laid out as one row.
+
+    GA 36-2018 two-row plates (yellow, large vehicles and trailers) carry the two small characters
+    centred in the top third and the serial below; each row is scaled to the recogniser's height.
+    """
     height, width = plate.shape[:2]
-    split = int(height * 0.38)
-    top = plate[:split, int(width * 0.15) : int(width * 0.85)]
+    split = int(height * 0.36)
+    top = plate[: split + height // 24, int(width * 0.2) : int(width * 0.8)]
     bottom = plate[split:, :]
     h = settings.plate_height
-    top = cv2.resize(top, (max(1, int(top.shape[1] * h / top.shape[0] * 0.6)), h))
-    bottom = cv2.resize(bottom, (max(1, int(bottom.shape[1] * h / bottom.shape[0])), h))
+    top = cv2.resize(top, (max(1, round(top.shape[1] * h / top.shape[0] * 0.8)), h))
+    bottom = cv2.resize(bottom, (max(1, round(bottom.shape[1] * h / bottom.shape[0])), h))
     return np.ascontiguousarray(np.hstack([top, bottom]))
 
 
