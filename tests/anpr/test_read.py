@@ -12,6 +12,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from anfang import anpr
@@ -174,3 +176,36 @@ def test_two_row_plate_reads_both_rows(file: str, plate: str) -> None:
     scene = np.full((480, 640, 3), 90, dtype=np.uint8)
     scene[200:388, 150:526] = two_row
     assert plate in [r.text for r in anpr.read(scene)]
+
+
+@settings(max_examples=40)
+@given(data=st.binary(max_size=2048))
+def test_random_bytes_never_crash(data: bytes) -> None:
+    try:
+        assert isinstance(anpr.read(data), list)
+    except anpr.AnprError as exc:
+        assert exc.code in {"empty", "not_an_image", "too_large"}
+
+
+@settings(max_examples=25)
+@given(
+    height=st.integers(1, 300),
+    width=st.integers(1, 300),
+    channels=st.sampled_from([None, 1, 3, 4]),
+    seed=st.integers(0, 2**16),
+)
+def test_random_arrays_never_crash(height: int, width: int, channels: int | None, seed: int) -> None:
+    shape = (height, width) if channels is None else (height, width, channels)
+    array = np.random.default_rng(seed).integers(0, 255, size=shape, dtype=np.uint8)
+    assert isinstance(anpr.read(array), list)
+
+
+def test_corrupted_real_jpeg_never_crashes() -> None:
+    data = bytearray((IMAGES / "s0052.jpg").read_bytes())
+    rng = np.random.default_rng(3)
+    for _ in range(10):
+        broken = bytearray(data)
+        for position in rng.integers(200, len(broken), size=50):
+            broken[int(position)] = int(rng.integers(0, 256))
+        with contextlib.suppress(anpr.AnprError):
+            anpr.read(bytes(broken))

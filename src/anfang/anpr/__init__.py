@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from anfang.anpr.errors import AnprError, AnprUnavailable
 from anfang.anpr.models import available
-from anfang.anpr.pipeline import PlateRead, read
+from anfang.anpr.pipeline import SETTINGS, PlateRead, Settings, read
 
-__all__ = ["AnprError", "AnprUnavailable", "PlateRead", "available", "read"]
+__all__ = ["SETTINGS", "AnprError", "AnprUnavailable", "PlateRead", "Settings", "available", "read"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import cv2
@@ -33,7 +33,7 @@ class PlateRead:
     corners: tuple[Point, Point, Point, Point]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Settings:
     """Tunable constants (measured on the public set with bench/anpr.py; see the decision record)."""
 
@@ -56,7 +56,6 @@ class Settings:
     retry_margins: tuple[tuple[float, float], ...] = ((0.03, 0.06), (0.14, 0.2))
     retry_crop_margins: tuple[tuple[float, float], ...] = ((-0.02, -0.05), (0.03, 0.08))
     max_plates: int = 8
-    extra: dict[str, float] = field(default_factory=dict)
 
 
 SETTINGS: Final = Settings()
