@@ -104,19 +104,28 @@ def _retry_unsure(
     ]
     if not unsure:
         return
-    tries: list[tuple[int, UInt8Image]] = []
+    tries: list[tuple[int, npt.NDArray[np.float32], UInt8Image]] = []
     for i in unsure:
         margins = settings.retry_crop_margins if detections[i].whole else settings.retry_margins
         for mx, my in margins:
             alt = replace(settings, margin_x=mx, margin_y=my)
-            tries.append((i, _rectify(bgr, corners[i], alt)))
+            tries.append((i, corners[i], _rectify(bgr, corners[i], alt)))
         if not detections[i].whole:
             # The detector may have found only the lower row of a two-row plate: look above it too.
-            tries.append((i, _rectify(bgr, _upper_row_added(corners[i]), settings)))
-    for (i, plate), reading in zip(tries, _recognise([p for _, p in tries], settings), strict=True):
+            grown = _upper_row_added(corners[i])
+            tries.append((i, grown, _rectify(bgr, grown, settings)))
+    new_readings = _recognise([plate for _, _, plate in tries], settings)
+    for (i, points, plate), reading in zip(tries, new_readings, strict=True):
         if grammar.confidence(reading) > grammar.confidence(readings[i]):
             readings[i] = reading
             plates[i] = plate
+            if points is not corners[i]:
+                corners[i] = points
+                detections[i] = replace(detections[i], box=_bounds(points))
+
+
+def _bounds(corners: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    return np.array([*corners.min(axis=0), *corners.max(axis=0)], dtype=np.float32)
 
 
 def _upper_row_added(corners: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
