@@ -3,12 +3,14 @@
 Without DATABASE_URL the run uses a new SQLite file (WAL, as in production on one box) in a temporary
 directory; with it (``scripts/with-postgres.sh python -m bench``) the given, empty PostgreSQL database.
 Sizes can be lowered for a quick try: ``BENCH_AUDIT_ROWS=1000 BENCH_DEVICES=500 python -m bench``;
-``--only compliance`` (repeatable: audit, devices, compliance, alarms) runs a subset; the alarm
+``--only compliance`` (repeatable: audit, devices, compliance, alarms, vehicles, anpr) runs a subset;
+the alarm
 benchmark (``bench/alarms.py``) runs the real server and ingest workers as subprocesses on the same
 database, sized by ``BENCH_ALARM_*`` (quick: ``BENCH_ALARM_SECONDS=10 BENCH_ALARM_EVENTS=5000``); the
 vehicle benchmark (``bench/vehicles.py``) loads ``BENCH_VEHICLE_ROWS`` passages (10 million; the SQLite
 file is kept in ``var/bench-vehicles`` and reused) and measures plate search and gate ingest
-(``BENCH_VEHICLE_*``).
+(``BENCH_VEHICLE_*``); the ANPR benchmarks (``bench/anpr.py``, ``bench/anpr_video.py``) read the real
+pictures of ``../shared/data/anpr`` (``ANFANG_ANPR_DATA``) and need no database.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="print only, do not append to the report")
     parser.add_argument(
         "--only",
-        choices=["audit", "devices", "compliance", "alarms", "vehicles"],
+        choices=["audit", "devices", "compliance", "alarms", "vehicles", "anpr"],
         action="append",
         help="run only these benchmarks (repeatable); default all",
     )
@@ -52,7 +54,7 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from bench import alarms, audit_chain, bench_compliance, device_list, machine, vehicles
+    from bench import alarms, anpr, anpr_video, audit_chain, bench_compliance, device_list, machine, vehicles
 
     for name in ("django.request", "axes"):
         logging.getLogger(name).setLevel(logging.CRITICAL)  # 404s of pages not written yet, log-in chatter
@@ -68,7 +70,7 @@ def main() -> int:
         database = f"SQLite {sqlite3.sqlite_version} (file, WAL)"
 
     started = time.perf_counter()
-    only = set(args.only or ["audit", "devices", "compliance", "alarms", "vehicles"])
+    only = set(args.only or ["audit", "devices", "compliance", "alarms", "vehicles", "anpr"])
     results: list[tuple[str, str]] = []
     if "audit" in only:
         results += audit_chain.run(args.audit_rows)
@@ -80,6 +82,9 @@ def main() -> int:
         results += alarms.run()
     if "vehicles" in only:
         results += vehicles.run()
+    if "anpr" in only:
+        results += anpr.run()
+        results += anpr_video.run()
     total = time.perf_counter() - started
 
     facts = machine.describe(database)
