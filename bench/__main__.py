@@ -4,8 +4,7 @@ Without DATABASE_URL the run uses a new SQLite file (WAL, as in production on on
 directory; with it (``scripts/with-postgres.sh python -m bench``) the given, empty PostgreSQL database.
 Sizes can be lowered for a quick try: ``BENCH_AUDIT_ROWS=1000 BENCH_DEVICES=500 python -m bench``;
 ``--only compliance`` (repeatable: audit, devices, compliance, alarms, vehicles, anpr) runs a subset;
-the alarm
-benchmark (``bench/alarms.py``) runs the real server and ingest workers as subprocesses on the same
+the alarm benchmark (``bench/alarms.py``) runs the real server and ingest workers as subprocesses on the same
 database, sized by ``BENCH_ALARM_*`` (quick: ``BENCH_ALARM_SECONDS=10 BENCH_ALARM_EVENTS=5000``); the
 vehicle benchmark (``bench/vehicles.py``) loads ``BENCH_VEHICLE_ROWS`` passages (10 million; the SQLite
 file is kept in ``var/bench-vehicles`` and reused) and measures plate search and gate ingest
