@@ -129,6 +129,20 @@ def test_a_blacklisted_plate_is_refused_and_raises_an_alarm(gate: Gate) -> None:
     assert alarm.checklist.count() > 0
 
 
+def test_a_change_to_the_lists_counts_for_the_next_car_at_once(gate: Gate) -> None:
+    """The lists are memoised per process for a few seconds; a change made here is never served stale."""
+    assert pass_in(gate, "辽H12345").reason == "unknown_vehicle"  # the register is now memoised
+    registered = resident(gate)
+    assert pass_in(gate, "辽H12345").reason == "resident"
+    registered.valid_until = (NOW - DAY).date()
+    registered.save()
+    assert pass_in(gate, "辽H12345").reason == "resident_expired"
+    entry = BlacklistEntry.objects.create(community=gate.tenancy.a, plate="辽H12345", reason="盗抢车辆")
+    assert pass_out(gate, "辽H12345").decision == "deny"
+    entry.delete()
+    assert pass_out(gate, "辽H12345").decision == "open"
+
+
 def test_an_expired_blacklist_entry_no_longer_refuses(gate: Gate) -> None:
     BlacklistEntry.objects.create(
         community=gate.tenancy.a, plate="辽H66666", reason="欠费", valid_until=NOW - dt.timedelta(minutes=1)

@@ -229,6 +229,41 @@ def _picture_name(read: PlateRead, attr: str, picture: Picture) -> str:
 # ---------------------------------------------------------------------------------------------------
 
 
+# A community's blacklist and resident register, read for every plate and changed a few times a day: a
+# change made in this process counts at once (the save and delete signals clear them), one made in another
+# web process within `ANFANG_HOT_CACHE_SECONDS` (5 s). Visitor passes are read live (their uses count).
+_blacklists: HotCache[int, dict[str, list[BlacklistEntry]]] = HotCache("vehicles.blacklist", BlacklistEntry)
+# Per plate only the validity (from, until): a register of thousands of vehicles stays small in memory.
+Validity = tuple[dt.date | None, dt.date | None]
+_registers: HotCache[int, dict[str, Validity]] = HotCache("vehicles.residents", ResidentVehicle)
+
+
+def _blacklist(community_id: int) -> dict[str, list[BlacklistEntry]]:
+    def load() -> dict[str, list[BlacklistEntry]]:
+        entries: dict[str, list[BlacklistEntry]] = {}
+        for entry in BlacklistEntry.objects.filter(community_id=community_id).order_by("pk"):
+            entries.setdefault(entry.plate, []).append(entry)
+        return entries
+
+    return _blacklists.get(community_id, load)
+
+
+def _residents(community_id: int) -> dict[str, Validity]:
+    def load() -> dict[str, Validity]:
+        rows = ResidentVehicle.objects.filter(community_id=community_id).values_list(
+            "plate", "valid_from", "valid_until"
+        )
+        return {plate: (start, end) for plate, start, end in rows}
+
+    return _registers.get(community_id, load)
+
+
+def _valid_on(validity: Validity, day: dt.date) -> bool:
+    """`ResidentVehicle.valid_on` for the memoised validity."""
+    start, end = validity
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
 def decide(
     community_id: int, lane: Lane | None, plate: plates.Plate, direction: str, at: dt.datetime
 ) -> Decision:
@@ -239,21 +274,14 @@ def decide(
     refuse = DecisionChoices.ASK if lane is None or lane.ask_guard else DecisionChoices.DENY
     if plate.kind == plates.PlateKind.NO_PLATE:
         return Decision(refuse, DecisionReasonChoices.NO_PLATE)
-    banned = next(
-        (
-            entry
-            for entry in BlacklistEntry.objects.filter(community_id=community_id, plate=plate.text)
-            if entry.active_at(at)
-        ),
-        None,
-    )
+    banned = next((e for e in _blacklist(community_id).get(plate.text, ()) if e.active_at(at)), None)
     if banned is not None:
         return Decision(DecisionChoices.DENY, DecisionReasonChoices.BLACKLISTED, blacklisted=banned)
     if direction == DirectionChoices.OUT:
         return Decision(DecisionChoices.OPEN, DecisionReasonChoices.EXIT)
     local = timezone.localtime(at)
-    resident = ResidentVehicle.objects.filter(community_id=community_id, plate=plate.text).first()
-    if resident is not None and resident.valid_on(local.date()):
+    resident = _residents(community_id).get(plate.text)
+    if resident is not None and _valid_on(resident, local.date()):
         return Decision(DecisionChoices.OPEN, DecisionReasonChoices.RESIDENT)
     if lane is not None and (lane.policy == LanePolicyChoices.OPEN or lane.is_open_hours(local.time())):
         return Decision(DecisionChoices.OPEN, DecisionReasonChoices.OPEN_HOURS)
