@@ -26,6 +26,7 @@ import contextlib
 import datetime as dt
 import functools
 import json
+import logging
 import os
 import random
 import shutil
@@ -825,6 +826,7 @@ def ingest(cfg: Settings, world: World, mode: str = "inprocess") -> Rows:
 
 def run(cfg: Settings | None = None, log: Callable[[str], None] = print) -> Rows:
     cfg = cfg or Settings()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request costs the senders' CPU
     started = time.perf_counter()
     world, meta = prepare(cfg, log)
     rows: Rows = []

@@ -534,7 +534,7 @@ PASSAGES_PATH: Final = "/api/v1/passages"
 # PostgreSQL stores side by side; SQLite has one writer, so one thread (and no waiting at its lock).
 PASSAGE_WRITERS: Final = {"sqlite": 1}
 _writers: ThreadPoolExecutor | None = None
-# Parsing (JSON, base64, a plate read from a picture) happens beside the writer, not in its turn.
+# Parsing (JSON, base64, a plate read from a picture) and writing the photos happen beside the writer.
 _readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="passage-readers")
 
 
@@ -556,17 +556,26 @@ def _device_of(post: DevicePost) -> Device | None:
         raise
 
 
-def _parse(post: DevicePost, now: dt.datetime) -> PassageDocument | PassageFormatError:
-    """In a reader thread (no database): JSON, base64 and — for a read without a plate — the plate read
-    from the picture, which must not hold up the writer and the other cameras' reads meanwhile."""
+@dataclass(frozen=True)
+class _Parsed:
+    document: PassageDocument
+    pictures: dict[str, str] | None  # written to storage already (None: not this device's read)
+
+
+def _parse(post: DevicePost, device_code: str, now: dt.datetime) -> _Parsed | PassageFormatError:
+    """In a reader thread (no database): JSON, base64, the photos written to storage and — for a read
+    without a plate — the plate read from the picture; none of it holds up the writer meanwhile."""
     try:
-        return parse_body(post.body, post.content_type, {}, now=now)
+        document = parse_body(post.body, post.content_type, {}, now=now)
     except PassageFormatError as exc:
         return exc
+    if document.device != device_code:
+        return _Parsed(document, None)
+    return _Parsed(document, services.save_pictures(document.read))
 
 
 def _store_device_post(
-    post: DevicePost, device: Device, parsed: PassageDocument | PassageFormatError, received_at: dt.datetime
+    post: DevicePost, device: Device, parsed: _Parsed | PassageFormatError, received_at: dt.datetime
 ) -> tuple[int, dict[str, Any]]:
     """In a writer thread: store the read (or keep the body that could not be read) and the answer."""
     try:
@@ -581,9 +590,11 @@ def _store_device_post(
                     received_at=received_at,
                 )
                 return parsed.status, _error_doc(parsed, kept.pk)
-            if parsed.device != device.code:
+            if parsed.pictures is None:
                 return 403, {"error": "forbidden", "detail": WRONG_DEVICE}
-            result = services.record_passage(parsed.read, device=device, received_at=received_at)
+            result = services.record_passage(
+                parsed.document.read, device=device, received_at=received_at, saved_pictures=parsed.pictures
+            )
         return 202, accepted(result)
     except (OperationalError, InterfaceError):
         release_broken_connections()
@@ -608,7 +619,7 @@ async def device_passages(scope: Scope, receive: Receive, send: Send, django: AS
         if device is None:  # a person's token, or none that counts: Django answers
             await django(scope, post.replay(receive), send)
             return
-        parsed = await loop.run_in_executor(_readers, _parse, post, received_at)
+        parsed = await loop.run_in_executor(_readers, _parse, post, device.code, received_at)
         # Shielded: a client gone must not cancel the store; its retry is then answered as a duplicate.
         reply = await asyncio.shield(
             loop.run_in_executor(_writer_pool(), _store_device_post, post, device, parsed, received_at)

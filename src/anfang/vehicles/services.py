@@ -110,7 +110,12 @@ def lane_for(device: Device) -> Lane | None:
 
 
 def record_passage(
-    read: PlateRead, *, device: Device, lane: Lane | None = None, received_at: dt.datetime | None = None
+    read: PlateRead,
+    *,
+    device: Device,
+    lane: Lane | None = None,
+    received_at: dt.datetime | None = None,
+    saved_pictures: dict[str, str] | None = None,
 ) -> PassageResult:
     """Store the passage with its decision (one transaction), then tell the barrier.
 
@@ -121,8 +126,9 @@ def record_passage(
     lane = lane or lane_for(device)
     plate = plates.parse(read.plate, read.plate_color or None)
     direction = _direction(lane, read.direction)
-    # Photos are written before the transaction: the disk must not hold the write lock (SQLite).
-    pictures = _save_pictures(read)
+    # Photos are written before the transaction: the disk must not hold the write lock (SQLite). A caller
+    # with a single writer thread has them written beforehand by other threads (`saved_pictures`).
+    pictures = saved_pictures if saved_pictures is not None else save_pictures(read)
     with write_turn(), transaction.atomic():
         # A repeat is rare: the unique (device, external id) index finds it below, one query fewer here.
         decision = decide(device.community_id, lane, plate, direction, read.occurred_at)
@@ -205,8 +211,9 @@ def _gate_status(lane: Lane | None, decision: str) -> str:
     return GateStatusChoices.PENDING
 
 
-def _save_pictures(read: PlateRead) -> dict[str, str]:
-    """Write the read's photos to storage; their names by field."""
+def save_pictures(read: PlateRead) -> dict[str, str]:
+    """Write the read's photos to storage; their names by field (for `record_passage`, which deletes
+    them again if the read turns out to be a repeat)."""
     names: dict[str, str] = {}
     for attr, picture in (("plate_picture", read.plate_picture), ("scene_picture", read.scene_picture)):
         if picture is not None:
