@@ -10,8 +10,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from anfang.anpr.video import is_live, redact
+from anfang.anpr.video import redact
 from anfang.core.admin import PlatformAdminModelAdmin, ReadOnlyModelAdmin
+from anfang.vehicles.forms import STREAM_URL_ERROR, stream_url_ok
 from anfang.vehicles.models import BlacklistEntry, Lane, PassagePurge, ResidentVehicle, VisitorPass
 
 
@@ -56,8 +57,8 @@ class LaneAdminForm(forms.ModelForm):
 
     def clean_stream_url(self) -> str:
         stream = str(self.cleaned_data.get("stream_url") or "").strip()
-        if stream and not (is_live(stream) or stream.startswith("/")):
-            raise ValidationError(_("视频流地址须以 rtsp:// 等开头，或为视频文件的绝对路径。"))
+        if not stream_url_ok(stream):
+            raise ValidationError(STREAM_URL_ERROR)
         return stream
 
     def save(self, commit: bool = True) -> Lane:

@@ -37,6 +37,14 @@ def datetime_widget() -> forms.DateTimeInput:
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
 
 
+STREAM_URL_ERROR = _("视频流地址须以 rtsp:// 等开头，或为视频文件的绝对路径。")
+
+
+def stream_url_ok(stream: str) -> bool:
+    """Empty, a stream URL (rtsp:// …) or a video file's absolute path (`anfang worker anpr` reads it)."""
+    return not stream or is_live(stream) or stream.startswith("/")
+
+
 def clean_plate_text(raw: str, color: str | None = None) -> str:
     """The plate as stored (normalised), or a ValidationError with the plate module's reason."""
     parsed = plates.parse(raw or "", color or None)
@@ -213,8 +221,8 @@ class LaneForm(CommunityFormMixin, forms.ModelForm):
         if url and not url.startswith(("http://", "https://")):
             self.add_error("barrier_url", _("道闸控制地址须以 http:// 或 https:// 开头。"))
         stream = (data.get("stream_url") or "").strip()
-        if stream and not (is_live(stream) or stream.startswith("/")):
-            self.add_error("stream_url", _("视频流地址须以 rtsp:// 等开头，或为视频文件的绝对路径。"))
+        if not stream_url_ok(stream):
+            self.add_error("stream_url", STREAM_URL_ERROR)
         keeps_stream = bool(self.instance.stream_url) and not data.get("clear_stream")
         if (stream or keeps_stream) and not data.get("camera"):
             self.add_error("camera", _("由平台识别车牌的车道须选择摄像机：过车记录记在该设备名下。"))
