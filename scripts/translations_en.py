@@ -1916,6 +1916,7 @@ TRANSLATIONS: dict[str, Translation] = {
     "{name}：图像过大（{width}×{height} 像素）": "{name}: image too large ({width}×{height} pixels)",
     "{name}：图像过大": "{name}: image too large",
     "{name}：不是可读取的图像（{reason}）": "{name}: not a readable image ({reason})",
+    "不是 JPEG、PNG 等图像格式": "not a JPEG, PNG or other image format",
     "形状为 {shape} 的数组不是图像": "An array of shape {shape} is not an image",
     "图像过大（{width}×{height} 像素）": "Image too large ({width}×{height} pixels)",
     "类型为 {dtype} 的数组不是图像": "An array of type {dtype} is not an image",

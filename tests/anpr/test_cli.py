@@ -62,6 +62,8 @@ def test_bad_files_get_an_error_line_and_the_rest_are_read(tmp_path: Path) -> No
     assert [d["file"] for d in docs] == [str(p) for p in (corrupt, text, empty, missing, good)]
     for doc in docs[:4]:
         assert set(doc) == {"file", "error"} and doc["error"]
+        assert "object at 0x" not in doc["error"]  # said for a person, not Python's buffer name
+    assert "不是 JPEG、PNG 等图像格式" in docs[1]["error"]
     assert docs[4]["plates"][0]["text"] == "辽BMW005"
 
 

@@ -78,7 +78,13 @@ def _decode(data: bytes, name: str) -> npt.NDArray[np.uint8]:
         raise
     except Image.DecompressionBombError:
         raise AnprError("too_large", _("{name}：图像过大").format(name=name)) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error) as exc:
+    except UnidentifiedImageError:
+        # Pillow's own words name its in-memory buffer ("<_io.BytesIO object at 0x…>"): say it plainly.
+        reason = _("不是 JPEG、PNG 等图像格式")
+        raise AnprError(
+            "not_an_image", _("{name}：不是可读取的图像（{reason}）").format(name=name, reason=reason)
+        ) from None
+    except (OSError, SyntaxError, ValueError, struct.error) as exc:
         raise AnprError(
             "not_an_image", _("{name}：不是可读取的图像（{reason}）").format(name=name, reason=exc)
         ) from None
