@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, ClassVar
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any, ClassVar, TypeVar, cast
 
 import httpx
 import pytest
@@ -46,6 +48,28 @@ def device_client(device: Any) -> JsonClient:
     client = JsonClient(headers={"Authorization": f"Bearer {raw}"})
     client.token = raw
     return client
+
+
+T = TypeVar("T")
+
+
+def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """`asyncio.run(make())` in a thread of its own: the browser tests' Playwright keeps an event loop
+    running in the main thread of the same test process, where `asyncio.run` refuses to start."""
+    done: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            done["result"] = asyncio.run(make())
+        except BaseException as exc:  # re-raised in the test's thread
+            done["error"] = exc
+
+    thread = threading.Thread(target=target, name="asgi-test-client")
+    thread.start()
+    thread.join()
+    if "error" in done:
+        raise done["error"]
+    return cast(T, done["result"])
 
 
 class AsgiResponse:
@@ -88,7 +112,7 @@ class AsgiClient:
                 headers = {**self.headers, "Content-Type": content_type}
                 return await client.post(url, content=body, headers=headers)
 
-        return AsgiResponse(asyncio.run(send()))
+        return AsgiResponse(run_async(send))
 
 
 # Device endpoints are tested both ways: through Django (the test client, ninja's endpoint) and through

@@ -32,6 +32,7 @@ from tests.support.api import (
     assert_error,
     client_for_via,
     device_client_via,
+    run_async,
 )
 from tests.support.shared_data import protocol_fixture
 from tests.vehicles.conftest import Gate
@@ -128,7 +129,7 @@ def test_copies_sent_at_once_to_the_fast_path_make_one_passage(gate: Gate) -> No
             headers = {"Authorization": f"Bearer {raw}", "Content-Type": "application/json"}
             return await asyncio.gather(*(client.post(URL, content=body, headers=headers) for _ in range(6)))
 
-    answers = [r.json() for r in asyncio.run(post_all())]
+    answers = [r.json() for r in run_async(post_all)]
     assert {a["id"] for a in answers} == {Passage.objects.get().pk}
     assert sorted(a["duplicate"] for a in answers) == [False] + [True] * 5
 
