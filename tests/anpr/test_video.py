@@ -176,7 +176,11 @@ def test_a_stream_that_cannot_be_opened_is_logged_not_raised(
     garbage.write_bytes(b"not a video at all" * 100)
     reader = reader_for(lane, str(garbage))
     stop = threading.Event()
-    reader.run(stop)  # a file: read once, returns
+    # In a thread of its own, as the worker runs it: `run` closes its thread's database connection.
+    thread = threading.Thread(target=reader.run, args=(stop,))
+    thread.start()
+    thread.join(60)  # a file: read once, returns
+    assert not thread.is_alive()
     assert "cannot open" in caplog.text and not Passage.objects.exists()
 
 
