@@ -625,8 +625,13 @@
     /* Keyboard ---------------------------------------------------------------------------------- */
     function toggleHelp() {
       if (!help) return;
-      if (help.open) help.close();
-      else if (help.showModal) help.showModal();
+      if (help.open) {
+        help.close();
+        // The dialog focused its own button; give the keys back to the list at once, so an Enter right
+        // after closing opens the selected alarm instead of pressing a hidden button.
+        var focused = document.activeElement;
+        if (focused && help.contains(focused) && focused.blur) focused.blur();
+      } else if (help.showModal) help.showModal();
       else help.setAttribute("open", "");
     }
 
@@ -652,7 +657,7 @@
           if (handling[communityOf(selectedId)]) act(selectedId, "claim", false);
           break;
         case "Enter":
-          if (target.closest && target.closest("a, button")) {
+          if (target.closest && target.closest("a, button") && !(help && !help.open && help.contains(target))) {
             handled = false;
             break;
           }
