@@ -113,6 +113,11 @@ class Lane(CommunityScopedModel):
         return local_time >= self.open_from or local_time < self.open_until
 
 
+def valid_between(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
+    """Whether `day` is inside an optional [start, end] validity (a resident vehicle's registration)."""
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
 class ResidentVehicle(CommunityScopedModel):
     """业主车辆: a plate registered to a unit and its owner, valid for a period."""
 
@@ -146,9 +151,7 @@ class ResidentVehicle(CommunityScopedModel):
         return self.plate
 
     def valid_on(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_until is None or day <= self.valid_until
-        )
+        return valid_between(self.valid_from, self.valid_until, day)
 
 
 class VisitorPass(CommunityScopedModel):

@@ -46,6 +46,7 @@ from anfang.vehicles.models import (
     SeenPlate,
     Visit,
     VisitorPass,
+    valid_between,
 )
 
 log = logging.getLogger(__name__)
@@ -265,12 +266,6 @@ def _residents(community_id: int) -> dict[str, Validity]:
     return _registers.get(community_id, load)
 
 
-def _valid_on(validity: Validity, day: dt.date) -> bool:
-    """`ResidentVehicle.valid_on` for the memoised validity."""
-    start, end = validity
-    return (start is None or start <= day) and (end is None or day <= end)
-
-
 def decide(
     community_id: int, lane: Lane | None, plate: plates.Plate, direction: str, at: dt.datetime
 ) -> Decision:
@@ -288,7 +283,7 @@ def decide(
         return Decision(DecisionChoices.OPEN, DecisionReasonChoices.EXIT)
     local = timezone.localtime(at)
     resident = _residents(community_id).get(plate.text)
-    if resident is not None and _valid_on(resident, local.date()):
+    if resident is not None and valid_between(*resident, local.date()):
         return Decision(DecisionChoices.OPEN, DecisionReasonChoices.RESIDENT)
     if lane is not None and (lane.policy == LanePolicyChoices.OPEN or lane.is_open_hours(local.time())):
         return Decision(DecisionChoices.OPEN, DecisionReasonChoices.OPEN_HOURS)
